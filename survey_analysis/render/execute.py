@@ -1,0 +1,92 @@
+"""Executing a parameterized notebook with papermill, on the project's pinned kernel."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+logger = logging.getLogger(__name__)
+
+KERNEL_NAME = "survey-analysis"
+
+
+class ParameterError(ValueError):
+    """Parameters that the notebook's ``parameters`` cell does not declare, or lacks."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionFailed(Exception):
+    """A cell raised: which notebook, which cell, the exception's name and message."""
+
+    notebook: str
+    cell_index: int
+    ename: str
+    evalue: str
+    source: str = ""
+
+    def __str__(self) -> str:
+        first_line = self.source.strip().splitlines()[0] if self.source.strip() else ""
+        return (f"{self.notebook}: cell {self.cell_index} ({first_line!r}) raised "
+                f"{self.ename}: {self.evalue}")
+
+
+def ensure_kernel(name: str = KERNEL_NAME) -> None:
+    """Install this environment's kernel under ``name`` if no kernel of that name exists."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        from ipykernel.kernelspec import install
+
+        install(kernel_name=name, display_name=f"Python ({name})", prefix=sys.prefix)
+        logger.info("installed kernel %r into %s", name, sys.prefix)
+
+
+def notebook_parameters(notebook: Path) -> dict[str, Any]:
+    """The parameters a notebook declares in its cell tagged ``parameters``."""
+    declared = papermill.inspect_notebook(str(notebook))
+    if not declared:
+        raise ParameterError(f"{notebook}: no cell tagged 'parameters'")
+    return declared
+
+
+def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> None:
+    """Refuse parameters the notebook does not declare (papermill would only warn)."""
+    declared = notebook_parameters(notebook)
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ParameterError(
+            f"{notebook}: unknown parameter(s) {', '.join(unknown)}; "
+            f"the parameters cell declares {', '.join(declared)}"
+        )
+
+
+def execute_notebook(
+    notebook: Path, output: Path, parameters: Mapping[str, Any], cwd: Path | None = None,
+    kernel_name: str = KERNEL_NAME,
+) -> Path:
+    """Run ``notebook`` with ``parameters`` into ``output``; raise :class:`ExecutionFailed`.
+
+    The executed notebook is written even when a cell fails (papermill marks the failing cell),
+    so it can be kept for debugging.
+    """
+    check_parameters(notebook, parameters)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(output), parameters=dict(parameters), kernel_name=kernel_name,
+            progress_bar=False, request_save_on_cell_execute=False,
+            cwd=str(cwd or notebook.parent),
+        )
+    except PapermillExecutionError as error:
+        raise ExecutionFailed(str(notebook), error.cell_index, error.ename, error.evalue,
+                              error.source) from None
+    return output

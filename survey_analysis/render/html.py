@@ -1,0 +1,92 @@
+"""Publishing an executed notebook as a reader's HTML page (no code, no CDN, images embedded)."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+
+from survey_analysis.results import RESULTS_MIMETYPE
+
+TEMPLATE_NAME = "article"
+REMOVED_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
+
+
+def templates_dir() -> Path:
+    return Path(str(importlib_resources.files("survey_analysis").joinpath("templates")))
+
+
+class ReaderOutputs(Preprocessor):
+    """Keep only what a reader should see: drop stderr, warnings, results data and empty cells."""
+
+    def preprocess(self, nb, resources):
+        cells = []
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = [o for o in cell.outputs if _for_readers(o)]
+                if not cell.outputs:
+                    continue
+            cells.append(cell)
+        nb.cells = cells
+        return nb, resources
+
+
+def _for_readers(output: Mapping[str, Any]) -> bool:
+    if output.get("output_type") == "stream" and output.get("name") == "stderr":
+        return False
+    if output.get("output_type") == "error":
+        return False
+    data = output.get("data", {})
+    return not (data and set(data) <= {RESULTS_MIMETYPE})
+
+
+def extract_results(nb: nbformat.NotebookNode) -> dict[str, Any] | None:
+    """The results a notebook published with ``ResultSet.publish()`` (the last such output)."""
+    found = None
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RESULTS_MIMETYPE in data:
+                found = data[RESULTS_MIMETYPE]
+    return copy.deepcopy(dict(found)) if found is not None else None
+
+
+_HEADING = re.compile(r"<h2 id=\"([^\"]+)\">(.*?)(?:<a class=\"anchor-link\".*?</a>)?</h2>", re.S)
+
+
+def table_of_contents(html: str) -> list[tuple[str, str]]:
+    """(anchor, title) of every level-2 heading in the page, in order."""
+    return [(anchor, re.sub(r"<[^>]+>", "", title).strip())
+            for anchor, title in _HEADING.findall(html)]
+
+
+def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) -> str:
+    """Render an executed notebook as a self-contained article page.
+
+    ``page`` holds what the template shows around the notebook: provenance, links, captions.
+    """
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(templates_dir())],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=REMOVED_CELL_TAGS), enabled=True
+    )
+    exporter.register_preprocessor(ReaderOutputs(), enabled=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"page": dict(page), "toc": []})
+    toc = table_of_contents(body)
+    # The contents list is built from the rendered headings, so a second pass places it.
+    body, _ = exporter.from_notebook_node(nb, resources={"page": dict(page), "toc": toc})
+    return body

@@ -1,0 +1,199 @@
+"""Survey sources (``codebooks/sources.yaml``): finding and reading a wave's raw files."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import logging
+import os
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from survey_analysis.codebook import Codebook, InputFile, available_waves, load_codebook
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR_ENV = "SURVEY_DATA_DIR"
+PROJECT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+
+class SourceError(ValueError):
+    """An unknown source or wave, or raw files that cannot be found or read."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A survey source as described in ``codebooks/sources.yaml``."""
+
+    name: str
+    title: str
+    publisher: str
+    licence: str
+    synthetic: bool
+    get_files: str
+    cleaning: Mapping[str, Any]
+    populations: Mapping[str, Mapping[str, Any]]
+    default_population: str
+    extra: Mapping[str, Any]
+
+    @property
+    def waves(self) -> tuple[str, ...]:
+        return available_waves(self.name)
+
+    def codebook(self, wave: str) -> Codebook:
+        if wave not in self.waves:
+            raise SourceError(
+                f"source {self.name!r} has no wave {wave!r}; waves: {', '.join(self.waves)}"
+            )
+        return load_codebook(self.name, wave)
+
+
+@cache
+def _registry() -> dict[str, Source]:
+    text = resources.files("survey_analysis.codebooks").joinpath("sources.yaml").read_text()
+    known = {"title", "publisher", "licence", "synthetic", "get_files", "cleaning",
+             "populations", "default_population"}
+    return {
+        name: Source(
+            name=name,
+            title=spec["title"],
+            publisher=spec["publisher"],
+            licence=spec["licence"].strip(),
+            synthetic=bool(spec.get("synthetic", False)),
+            get_files=spec.get("get_files", "").strip(),
+            cleaning=spec.get("cleaning") or {},
+            populations=spec.get("populations") or {"all": {"label": "all respondents"}},
+            default_population=spec.get("default_population", "all"),
+            extra={k: v for k, v in spec.items() if k not in known},
+        )
+        for name, spec in yaml.safe_load(text).items()
+    }
+
+
+def list_sources() -> tuple[str, ...]:
+    return tuple(_registry())
+
+
+def get_source(name: str) -> Source:
+    registry = _registry()
+    if name not in registry:
+        raise SourceError(f"unknown source {name!r}; sources: {', '.join(registry)}")
+    return registry[name]
+
+
+def data_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Where raw files are looked for, in order: the argument, $SURVEY_DATA_DIR, ./data."""
+    candidates = [data_dir, os.environ.get(DATA_DIR_ENV), PROJECT_DATA_DIR]
+    return [Path(c).expanduser() for c in candidates if c]
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedFile:
+    """A raw input file found on disk, with the checksum of its uncompressed bytes."""
+
+    name: str
+    path: Path
+    sha256: str
+    expected_sha256: str | None
+
+    @property
+    def verified(self) -> bool | None:
+        if self.expected_sha256 is None:
+            return None
+        return self.sha256 == self.expected_sha256
+
+
+def _candidates(root: Path, source: str, name: str) -> list[Path]:
+    base = root / source / name
+    return [base, base.with_name(base.name + ".gz")]
+
+
+def locate_file(
+    source: Source, wave: str, file: InputFile, data_dir: str | os.PathLike | None = None
+) -> Path:
+    """The path of a wave's raw file, or an error saying where it was looked for and how to get it."""
+    looked = []
+    for root in data_dirs(data_dir):
+        for path in _candidates(root, source.name, file.name):
+            looked.append(path)
+            if path.is_file():
+                return path
+        # A publisher's zip archive dropped into the wave's folder as downloaded.
+        folder = (root / source.name / file.name).parent
+        for archive in sorted(folder.glob("*.zip")) if folder.is_dir() else []:
+            with zipfile.ZipFile(archive) as zipped:
+                if any(Path(m).name == Path(file.name).name for m in zipped.namelist()):
+                    return archive
+            looked.append(archive)
+    where = "\n  ".join(str(p) for p in looked)
+    hint = source.get_files.format(wave=wave)
+    raise SourceError(
+        f"raw file {file.name!r} for {source.name} wave {wave} not found. Looked in:\n  {where}\n"
+        f"Point the tool at your copy with --data-dir DIR or ${DATA_DIR_ENV}=DIR "
+        f"(DIR/{source.name}/{file.name}, optionally gzip-compressed).\n{hint}"
+    )
+
+
+def read_bytes(path: Path, member: str) -> bytes:
+    """The uncompressed bytes of a raw file (plain, .gz, or a member of a .zip archive)."""
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as zipped:
+            name = next(m for m in zipped.namelist() if Path(m).name == Path(member).name)
+            return zipped.read(name)
+    if path.suffix == ".gz":
+        with gzip.open(path, "rb") as handle:
+            return handle.read()
+    return path.read_bytes()
+
+
+def read_wave_files(
+    source: Source, wave: str, data_dir: str | os.PathLike | None = None
+) -> tuple[pd.DataFrame, list[LocatedFile]]:
+    """Read a wave's responses file as text columns, and describe every input file read."""
+    codebook = source.codebook(wave)
+    located: list[LocatedFile] = []
+    responses = None
+    for file in codebook.files:
+        path = locate_file(source, wave, file, data_dir)
+        content = read_bytes(path, file.name)
+        digest = hashlib.sha256(content).hexdigest()
+        if file.sha256 and digest != file.sha256:
+            logger.warning(
+                "%s: sha256 %s differs from the published %s; figures may not match the "
+                "publisher's file", path, digest, file.sha256,
+            )
+        located.append(LocatedFile(file.name, path, digest, file.sha256))
+        if file.role == "responses":
+            responses = _parse_csv(content, codebook, path)
+    if responses is None:
+        raise SourceError(f"codebook {codebook.path} lists no file with role 'responses'")
+    return responses, located
+
+
+def _parse_csv(content: bytes, codebook: Codebook, path: Path) -> pd.DataFrame:
+    read = codebook.read
+    encoding = read.get("encoding", "utf-8")
+    try:
+        text = content.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise SourceError(
+            f"{path}: not valid {encoding} at byte {error.start} "
+            f"(set read.encoding in {codebook.path})"
+        ) from None
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
+                        low_memory=False)
+    skip = int(read.get("question_rows", 0))
+    return frame.iloc[skip:].reset_index(drop=True)
+
+
+def wave_sort_key(wave: str) -> Sequence[Any]:
+    return tuple(int(p) if p.isdigit() else p for p in wave.replace("-", " ").split())

@@ -1,0 +1,55 @@
+"""Interval estimates, tests and weights for survey reports.
+
+Pure functions over counts and numpy arrays, each returning a small frozen
+result (``Interval``, ``Comparison``, ``TestResult``, ``AdjustedPValues``,
+``RakeResult``). Methods are chosen by name; an unknown name raises
+``ValueError`` listing the valid ones. See docs/statistics.md.
+"""
+
+from ._result import AdjustedPValues, Comparison, Interval, RakeResult, TestResult
+from .difference import DIFFERENCE_METHODS, difference_interval, weighted_difference_interval
+from .means import mean_difference_interval, mean_interval
+from .multiplicity import ADJUST_METHODS, adjust_p_values
+from .overlap import OVERLAP_METHODS, overlap_mean_difference, overlap_share_difference
+from .paired import (
+    PAIRED_DIFFERENCE_METHODS,
+    PAIRED_RATIO_METHODS,
+    paired_difference_interval,
+    paired_ratio_interval,
+)
+from .proportion import SHARE_METHODS, share_interval, weighted_share_interval
+from .ratio import RATIO_METHODS, ratio_interval
+from .testing import mcnemar_test, two_proportion_test
+from .weights import design_effect, kish_effective_n, rake
+
+__all__ = [
+    "ADJUST_METHODS",
+    "DIFFERENCE_METHODS",
+    "OVERLAP_METHODS",
+    "PAIRED_DIFFERENCE_METHODS",
+    "PAIRED_RATIO_METHODS",
+    "RATIO_METHODS",
+    "SHARE_METHODS",
+    "AdjustedPValues",
+    "Comparison",
+    "Interval",
+    "RakeResult",
+    "TestResult",
+    "adjust_p_values",
+    "design_effect",
+    "difference_interval",
+    "kish_effective_n",
+    "mcnemar_test",
+    "mean_difference_interval",
+    "mean_interval",
+    "overlap_mean_difference",
+    "overlap_share_difference",
+    "paired_difference_interval",
+    "paired_ratio_interval",
+    "rake",
+    "ratio_interval",
+    "share_interval",
+    "two_proportion_test",
+    "weighted_difference_interval",
+    "weighted_share_interval",
+]

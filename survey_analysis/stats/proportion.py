@@ -1,0 +1,146 @@
+"""Confidence intervals for a single proportion (share)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.stats import beta
+
+from ._result import Interval
+from ._validate import (
+    as_1d,
+    check_indicator,
+    check_level,
+    check_method,
+    check_successes,
+    check_weights,
+    z_value,
+)
+from .weights import kish_effective_n
+
+SHARE_METHODS = ("wilson", "wilson-cc", "clopper-pearson", "jeffreys", "agresti-coull", "wald")
+
+
+def share_bounds(
+    successes: Any, trials: Any, level: float = 0.95, method: str = "wilson"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised limits for arrays of (possibly non-integer) counts; no input checks.
+
+    Used by :func:`share_interval`, the weighted variants and the coverage
+    benchmark. Returns ``(lower, upper)`` arrays broadcast from the inputs.
+    """
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    x, n = np.broadcast_arrays(x, n)
+    alpha = 1.0 - level
+    z = z_value(level)
+    p = x / n
+    q = 1.0 - p
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "wilson":
+            centre = (x + z * z / 2.0) / (n + z * z)
+            half = z / (n + z * z) * np.sqrt(x * (n - x) / n + z * z / 4.0)
+            lower, upper = centre - half, centre + half
+        elif method == "wilson-cc":
+            # Newcombe (1998a) method 4, eqs for L and U with continuity correction.
+            denom = 2.0 * (n + z * z)
+            lower = (
+                2 * n * p
+                + z * z
+                - 1
+                - z * np.sqrt(np.maximum(z * z - 2 - 1 / n + 4 * p * (n * q + 1), 0.0))
+            ) / denom
+            upper = (
+                2 * n * p
+                + z * z
+                + 1
+                + z * np.sqrt(np.maximum(z * z + 2 - 1 / n + 4 * p * (n * q - 1), 0.0))
+            ) / denom
+            lower = np.where(x <= 0, 0.0, lower)
+            upper = np.where(x >= n, 1.0, upper)
+        elif method == "clopper-pearson":
+            lower = np.where(x <= 0, 0.0, beta.ppf(alpha / 2, x, n - x + 1))
+            upper = np.where(x >= n, 1.0, beta.ppf(1 - alpha / 2, x + 1, n - x))
+        elif method == "jeffreys":
+            # Equal-tailed Beta(x + 1/2, n - x + 1/2) quantiles; Brown, Cai & DasGupta
+            # (2001, sec. 4.1.2) set L = 0 at x = 0 and U = 1 at x = n.
+            lower = np.where(x <= 0, 0.0, beta.ppf(alpha / 2, x + 0.5, n - x + 0.5))
+            upper = np.where(x >= n, 1.0, beta.ppf(1 - alpha / 2, x + 0.5, n - x + 0.5))
+        elif method == "agresti-coull":
+            n_t = n + z * z
+            p_t = (x + z * z / 2.0) / n_t
+            half = z * np.sqrt(p_t * (1 - p_t) / n_t)
+            lower, upper = p_t - half, p_t + half
+        elif method == "wald":
+            half = z * np.sqrt(p * q / n)
+            lower, upper = p - half, p + half
+        else:  # pragma: no cover - guarded by check_method in public callers
+            check_method(method, SHARE_METHODS)
+    return np.clip(lower, 0.0, 1.0), np.clip(upper, 0.0, 1.0)
+
+
+def share_interval(
+    successes: int, trials: int, level: float = 0.95, method: str = "wilson"
+) -> Interval:
+    """Confidence interval for a proportion ``successes / trials``.
+
+    Methods (default ``"wilson"``):
+
+    - ``wilson``: score interval (Wilson 1927; Newcombe 1998a method 3).
+    - ``wilson-cc``: continuity-corrected score interval (Newcombe 1998a, method 4).
+    - ``clopper-pearson``: exact, from Beta quantiles (Clopper & Pearson 1934).
+    - ``jeffreys``: equal-tailed Beta(x+1/2, n-x+1/2) interval with lower = 0 at
+      x = 0 and upper = 1 at x = n (Brown, Cai & DasGupta 2001, Stat Sci 16:101).
+    - ``agresti-coull``: adds z²/2 successes and failures (Agresti & Coull 1998).
+    - ``wald``: p ± z·sqrt(p(1-p)/n).
+
+    All bounds are clipped to [0, 1]. Wilson, Clopper-Pearson, Agresti-Coull and
+    Jeffreys (away from 0 and n) agree with statsmodels ``proportion_confint``.
+
+    >>> r = share_interval(15, 148)
+    >>> round(r.lower, 4), round(r.upper, 4)
+    (0.0624, 0.1605)
+    """
+    level = check_level(level)
+    check_method(method, SHARE_METHODS)
+    x, n = check_successes(successes, trials, "successes", "trials")
+    lower, upper = share_bounds(x, n, level, method)
+    return Interval(x / n, float(lower), float(upper), level, method, n)
+
+
+def weighted_share_interval(
+    indicator: Any,
+    weights: Any = None,
+    level: float = 0.95,
+    method: str = "wilson",
+) -> Interval:
+    """Interval for a weighted share from respondent-level 0/1 answers.
+
+    The weighted share ``p_w = sum(w*y) / sum(w)`` is combined with the Kish
+    effective sample size ``n_eff = sum(w)^2 / sum(w^2)``: the chosen
+    single-proportion method is applied to the pseudo counts
+    ``successes* = p_w * n_eff`` and ``trials* = n_eff`` (the effective-sample-size
+    substitution of Korn & Graubard 1998, Survey Methodology 24:193, studied by
+    Dean & Pagano 2015, J Surv Stat Methodol 3:484). The Kish n_eff reflects
+    unequal weighting only (no clustering or stratification). Respondents whose
+    indicator is NaN are dropped. Without weights this equals
+    :func:`share_interval`.
+
+    >>> r = weighted_share_interval([1, 0, 0, 1, 0], [2.0, 1.0, 1.0, 1.0, 1.0])
+    >>> round(r.estimate, 3), round(r.n_effective, 3)
+    (0.5, 4.5)
+    """
+    level = check_level(level)
+    check_method(method, SHARE_METHODS)
+    y = as_1d(indicator, "indicator", allow_nan=True)
+    w = check_weights(weights, y.size)
+    check_indicator(y, "indicator")
+    keep = ~np.isnan(y)
+    y, w = y[keep], w[keep]
+    if not (w > 0).any():
+        raise ValueError("no respondent with a non-missing indicator has a positive weight")
+    p_w = float(np.sum(w * y) / np.sum(w))
+    n_eff = kish_effective_n(w)
+    lower, upper = share_bounds(p_w * n_eff, n_eff, level, method)
+    return Interval(p_w, float(lower), float(upper), level, method, int(y.size), n_effective=n_eff)
