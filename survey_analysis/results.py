@@ -40,6 +40,7 @@ class Result:
     n_effective: float | None = None
     n1: int | None = None
     n2: int | None = None
+    unit: str = ""
 
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)

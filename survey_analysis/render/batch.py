@@ -151,12 +151,17 @@ def fingerprint(job: RenderJob, package: str | None = None) -> dict[str, Any]:
     }
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 def write_atomic(path: Path, content: str | bytes) -> None:
     """Write ``content`` so that readers see the old file or the new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; published pages are for readers
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -229,7 +234,7 @@ def render_one(job: RenderJob) -> RenderOutcome:
                 job.source, job.wave, "the notebook published no results (ResultSet.publish())",
                 failed_notebook=kept))
         title = results.get("title") or f"{job.source} {job.wave}"
-        html = export_html(nb, title, page_context(job, results))
+        html = export_html(nb, title, {**page_context(job, results), "title": title})
         previous = _read_json(job.results)
         write_atomic(job.executed, nbformat.writes(_stable_notebook(nb)))
         write_atomic(job.results, json.dumps(results, indent=1, ensure_ascii=False) + "\n")

@@ -58,8 +58,19 @@ def notebook_parameters(notebook: Path) -> dict[str, Any]:
     return declared
 
 
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (float, int),
+    "bool": (bool,),
+    "Optional[str]": (str, type(None)),
+    "Optional[int]": (int, type(None)),
+    "Optional[float]": (float, int, type(None)),
+}
+
+
 def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> None:
-    """Refuse parameters the notebook does not declare (papermill would only warn)."""
+    """Refuse parameters the notebook does not declare or of the wrong type (papermill warns)."""
     declared = notebook_parameters(notebook)
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
@@ -67,6 +78,14 @@ def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> None:
             f"{notebook}: unknown parameter(s) {', '.join(unknown)}; "
             f"the parameters cell declares {', '.join(declared)}"
         )
+    for name, value in parameters.items():
+        type_name = declared[name]["inferred_type_name"]
+        allowed = _TYPES.get(type_name)
+        wrong_bool = isinstance(value, bool) and bool not in (allowed or ())
+        if allowed is not None and (not isinstance(value, allowed) or wrong_bool):
+            raise ParameterError(
+                f"{notebook}: parameter {name} must be {type_name}, got {value!r}"
+            )
 
 
 def execute_notebook(

@@ -31,6 +31,8 @@ def z_value(level: float) -> float:
 
 def check_count(value: Any, name: str) -> int:
     """A non-negative whole number (ints, integral floats and numpy ints accepted)."""
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, bool):
         raise ValueError(f"{name} must be a whole number, got {name}={value!r}")
     integral = isinstance(value, Integral) or (
@@ -46,6 +48,7 @@ def check_count(value: Any, name: str) -> int:
 
 
 def check_successes(successes: Any, trials: Any, s_name: str, t_name: str) -> tuple[int, int]:
+    successes, trials = (v.item() if isinstance(v, np.generic) else v for v in (successes, trials))
     x = check_count(successes, s_name)
     n = check_count(trials, t_name)
     if n == 0:
@@ -81,7 +84,7 @@ def as_bool(values: Any, name: str) -> np.ndarray:
     bad = ~np.isin(num, (0.0, 1.0))
     if bad.any():
         i = _first(bad)
-        raise ValueError(f"{name} must hold True/False (or 1/0), got {name}[{i}]={arr[i]!r}")
+        raise ValueError(f"{name} must hold True/False (or 1/0), got {name}[{i}]={arr[i].item()!r}")
     return num == 1.0
 
 
@@ -94,7 +97,7 @@ def check_weights(weights: Any, n: int, name: str = "weights") -> np.ndarray:
         raise ValueError(f"{name} has length {w.size} but the data have length {n}")
     if (w < 0).any():
         i = _first(w < 0)
-        raise ValueError(f"{name} must not be negative, got {name}[{i}]={w[i]!r}")
+        raise ValueError(f"{name} must not be negative, got {name}[{i}]={w[i].item()!r}")
     if not (w > 0).any():
         raise ValueError(f"{name} are all zero; at least one weight must be positive")
     return w
@@ -111,7 +114,9 @@ def check_indicator(arr: np.ndarray, name: str) -> None:
     ok = np.isnan(arr) | (arr == 0.0) | (arr == 1.0)
     if not ok.all():
         i = _first(~ok)
-        raise ValueError(f"{name} must hold 0/1 (or NaN for missing), got {name}[{i}]={arr[i]!r}")
+        raise ValueError(
+            f"{name} must hold 0/1 (or NaN for missing), got {name}[{i}]={arr[i].item()!r}"
+        )
 
 
 def _first(mask: np.ndarray) -> int:

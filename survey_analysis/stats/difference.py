@@ -114,7 +114,8 @@ def difference_interval(
       score statistic with a bracketing root finder.
     - ``mee``: the same score interval without the n/(n-1) factor (Mee 1984).
     - ``agresti-caffo``: Wald after adding one success and one failure to each
-      sample (Agresti & Caffo 2000), truncated to [-1, 1].
+      sample (Agresti & Caffo 2000), truncated to [-1, 1]. Centred on the adjusted
+      estimate, so in tiny samples it can miss p1 - p2 itself (0/1 vs 1/1).
     - ``wald``: p1 - p2 ± z·sqrt(p1q1/n1 + p2q2/n2), truncated to [-1, 1].
 
     >>> r = difference_interval(56, 70, 48, 80)

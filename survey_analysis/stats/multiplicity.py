@@ -33,7 +33,7 @@ def adjust_p_values(p_values: Any, method: str = "holm", alpha: float = 0.05) ->
     bad = np.isnan(p) | (p < 0) | (p > 1)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"p_values must lie in [0, 1], got p_values[{i}]={p[i]!r}")
+        raise ValueError(f"p_values must lie in [0, 1], got p_values[{i}]={p[i].item()!r}")
     reject, adjusted, _, _ = multipletests(p, alpha=alpha, method=_SM_NAMES[method])
     return AdjustedPValues(
         tuple(float(v) for v in adjusted), tuple(bool(v) for v in reject), method, alpha

@@ -19,7 +19,8 @@ PAIRED_DIFFERENCE_METHODS = ("newcombe", "tango", "wald")
 PAIRED_RATIO_METHODS = ("bonett-price", "tang")
 
 _EDGE = 1e-12
-_LOG_EDGE = 40.0
+_LOG_EDGE = 25.0  # Tang limits beyond exp(±25) are reported as 0 / infinity: its
+# variance term cancels to rounding noise for tinier ratios
 
 
 def _tango_stat(delta, b, c, n):

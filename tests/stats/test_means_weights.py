@@ -99,5 +99,6 @@ def test_results_are_frozen_and_serialisable():
         r.lower = 0.0  # type: ignore[misc]
     rec = r.to_record()
     assert rec["method"] == "wilson" and rec["n"] == 10
-    assert isinstance(stats.rake({"a": ["x", "y"]}, {"a": {"x": 1, "y": 1}}).to_record()["weights"],
-                      list)
+    assert isinstance(
+        stats.rake({"a": ["x", "y"]}, {"a": {"x": 1, "y": 1}}).to_record()["weights"], list
+    )

@@ -117,8 +117,10 @@ def test_reference_file_is_complete() -> None:
     cases = _cases()
     assert len(cases) == 174
     offered = sum(c["method"] in METHOD_MAP[c["kind"]] for c in cases)
-    unknown = {c["method"] for c in cases} - set(NOT_OFFERED) - {
-        m for kind in METHOD_MAP.values() for m in kind
-    }
+    unknown = (
+        {c["method"] for c in cases}
+        - set(NOT_OFFERED)
+        - {m for kind in METHOD_MAP.values() for m in kind}
+    )
     assert not unknown
     assert offered >= 120

@@ -23,8 +23,13 @@ PAIRS = list(itertools.product([(3, 20), (15, 148), (56, 70), (1, 40), (99, 100)
 
 @pytest.mark.parametrize(
     ("ours", "theirs"),
-    [("wilson", "wilson"), ("clopper-pearson", "beta"), ("agresti-coull", "agresti_coull"),
-     ("jeffreys", "jeffreys"), ("wald", "normal")],
+    [
+        ("wilson", "wilson"),
+        ("clopper-pearson", "beta"),
+        ("agresti-coull", "agresti_coull"),
+        ("jeffreys", "jeffreys"),
+        ("wald", "normal"),
+    ],
 )
 @pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
 def test_share_interval_matches_proportion_confint(ours, theirs, level):

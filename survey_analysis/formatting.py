@@ -1,0 +1,76 @@
+"""How figures read on a page: value, interval, base and flags, always together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result
+
+PERCENT_KINDS = {"share", "conditional"}
+
+
+def _get(figure: Result | Mapping[str, Any], key: str) -> Any:
+    return figure.get(key) if isinstance(figure, Mapping) else getattr(figure, key)
+
+
+def format_value(value: float | None, kind: str, unit: str = "") -> str:
+    """A bare number in the unit its kind is read in (%, percentage points, ×, years)."""
+    if value is None:
+        return "–"
+    if kind in PERCENT_KINDS:
+        return f"{100 * value:.1f}%"
+    if kind == "difference":
+        return f"{100 * value:+.1f} pp"
+    if kind == "ratio":
+        return f"{value:.2f}×"
+    if kind == "mean_difference":
+        return f"{value:+.2f}{' ' + unit if unit else ''}"
+    return f"{value:.2f}{' ' + unit if unit else ''}"
+
+
+def format_bounds(figure: Result | Mapping[str, Any], unit: str = "") -> str:
+    """The interval's two limits in the figure's unit."""
+    kind = _get(figure, "kind")
+    lower, upper = _get(figure, "lower"), _get(figure, "upper")
+    if kind in PERCENT_KINDS:
+        return f"{100 * lower:.1f}–{100 * upper:.1f}%"
+    if kind == "difference":
+        return f"{100 * lower:+.1f} to {100 * upper:+.1f} pp"
+    if kind == "ratio":
+        return f"{lower:.2f}–{upper:.2f}"
+    suffix = f" {unit}" if unit else ""
+    if kind == "mean_difference":
+        return f"{lower:+.2f} to {upper:+.2f}{suffix}"
+    return f"{lower:.2f}–{upper:.2f}{suffix}"
+
+
+def format_base(figure: Result | Mapping[str, Any]) -> str:
+    n1, n2 = _get(figure, "n1"), _get(figure, "n2")
+    if n1 is not None and n2 is not None:
+        return f"n = {n1:,} vs {n2:,}"
+    return f"n = {_get(figure, 'n'):,}"
+
+
+def format_interval(figure: Result | Mapping[str, Any], unit: str | None = None) -> str:
+    """``37.6% (95% CI 35.9–39.4%; n = 2,910)``, or the reason the value is not shown."""
+    unit = _get(figure, "unit") or "" if unit is None else unit
+    flag = _get(figure, "flag")
+    if flag == FLAG_NOT_ASKED:
+        return "not asked in this wave"
+    if flag == FLAG_SUPPRESSED:
+        return f"suppressed: base too small ({format_base(figure)})"
+    if _get(figure, "estimate") is None:
+        return f"no estimate ({flag or 'no respondents'}; {format_base(figure)})"
+    level = round(100 * _get(figure, "level"))
+    text = (f"{format_value(_get(figure, 'estimate'), _get(figure, 'kind'), unit)} "
+            f"({level}% CI {format_bounds(figure, unit)}; {format_base(figure)})")
+    if flag == FLAG_SMALL_BASE:
+        text += " [small base: read with care]"
+    return text
+
+
+def format_p_value(p: float | None) -> str:
+    if p is None:
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"

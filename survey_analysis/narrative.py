@@ -1,0 +1,231 @@
+"""Sentences written from the computed results, so every wave's page reads right.
+
+Rules: a comparison is worded as a difference only when it is significant (its interval excludes
+the null value, after multiple-comparison adjustment where the page makes several); otherwise it
+reads "no clear difference". Figures not asked, suppressed or on a small base say so.
+"""
+
+from __future__ import annotations
+
+from survey_analysis.article import FrameworkBattle, Profile
+from survey_analysis.formatting import format_bounds, format_interval, format_value
+from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result
+
+
+def _ci(result: Result) -> str:
+    return f"{round(100 * result.level)}% CI {format_bounds(result, result.unit)}"
+
+
+def _pct(result: Result) -> str:
+    return format_value(result.estimate, result.kind, result.unit)
+
+
+def _caution(*results: Result) -> str:
+    if any(r.flag == FLAG_SMALL_BASE for r in results):
+        return " (small base: read with care)"
+    return ""
+
+
+def _unavailable(*results: Result) -> str | None:
+    if any(r.flag == FLAG_NOT_ASKED for r in results):
+        return "not asked in this wave"
+    if any(r.flag == FLAG_SUPPRESSED or r.estimate is None for r in results):
+        return "too few respondents to report"
+    return None
+
+
+def standfirst(article: FrameworkBattle) -> str:
+    """The line under the page title: what, where, of whom."""
+    wave = article.wave
+    synthetic = (" Synthetic demonstration data: calibrated to the original article, "
+                 "but no real person answered.") if wave.source.synthetic else ""
+    return (f"*The battle of the frameworks re-run on {wave.source.title} data, wave "
+            f"{wave.wave}. Population: {wave.population_label}.*{synthetic}")
+
+
+def headline(article: FrameworkBattle) -> str:
+    """The opening paragraph: who uses which framework, of whom."""
+    either, tf, pt = article["share.either"], article["share.tensorflow"], article["share.pytorch"]
+    population = article.wave.population_label
+    n = either.n or tf.n
+    lead = (f"Of the {n:,} {population} who answered the framework question in this wave, ")
+    if _unavailable(either, pt):
+        if tf.shown:
+            return (lead + f"{_pct(tf)} use TensorFlow ({_ci(tf)}). PyTorch use was "
+                    f"{_unavailable(pt) or 'not reported'}, so the battle cannot be scored here.")
+        return lead + "the framework shares cannot be reported."
+    both = article["share.both"]
+    return (
+        lead + f"**{_pct(either)}** use TensorFlow or PyTorch ({_ci(either)}){_caution(either)}: "
+        f"{_pct(tf)} use TensorFlow ({_ci(tf)}) and {_pct(pt)} use PyTorch ({_ci(pt)}); "
+        f"{_pct(both)} use both. Every share on this page states its base; here the base is the "
+        f"{n:,} respondents who answered the question."
+    )
+
+
+def ratio(article: FrameworkBattle) -> str:
+    """TensorFlow's community size relative to PyTorch's, worded by its interval."""
+    r = article["ratio.tensorflow_to_pytorch"]
+    if (why := _unavailable(r)) is not None:
+        return f"The relative size of the two communities is {why}."
+    if not r.significant:
+        return (f"There is **no clear difference** in size between the TensorFlow and PyTorch "
+                f"communities: the ratio is {r.estimate:.2f} ({_ci(r)}), an interval that "
+                f"includes 1.")
+    if r.estimate > 1:
+        return (f"TensorFlow's community is **{r.estimate:.1f} times** PyTorch's "
+                f"({_ci(r)}; a paired comparison, as both shares come from the same "
+                f"respondents){_caution(r)}.")
+    inverse_low, inverse_high = 1 / r.upper, 1 / r.lower
+    return (f"PyTorch's community is **{1 / r.estimate:.1f} times** TensorFlow's "
+            f"({round(100 * r.level)}% CI {inverse_low:.2f}–{inverse_high:.2f}; paired "
+            f"comparison){_caution(r)}.")
+
+
+def overlap(article: FrameworkBattle) -> str:
+    """How many users of one framework also use the other."""
+    tf_given_pt = article["conditional.tensorflow_given_pytorch"]
+    pt_given_tf = article["conditional.pytorch_given_tensorflow"]
+    if (why := _unavailable(tf_given_pt, pt_given_tf)) is not None:
+        return f"The overlap between the two communities is {why}."
+    return (
+        f"{_pct(tf_given_pt)} of PyTorch users also use TensorFlow ({_ci(tf_given_pt)}; "
+        f"n = {tf_given_pt.n:,} PyTorch users){_caution(tf_given_pt)}, while "
+        f"{_pct(pt_given_tf)} of TensorFlow users also use PyTorch ({_ci(pt_given_tf)}; "
+        f"n = {pt_given_tf.n:,} TensorFlow users){_caution(pt_given_tf)}."
+    )
+
+
+def profile_sentence(article: FrameworkBattle, profile: Profile, robustness: bool = False) -> str:
+    """One profile comparison in words, worded by significance after adjustment."""
+    prefix = "robustness" if robustness else "profile"
+    groups = ("tensorflow_only", "pytorch_only") if robustness else ("tensorflow", "pytorch")
+    names = ("TensorFlow-only users", "PyTorch-only users") if robustness else \
+        ("TensorFlow users", "PyTorch users")
+    first = article[f"{prefix}.{profile.id}.{groups[0]}"]
+    second = article[f"{prefix}.{profile.id}.{groups[1]}"]
+    diff = article[f"{prefix}.{profile.id}.difference"]
+    if (why := _unavailable(first, second, diff)) is not None:
+        return f"*{profile.label}*: {why}."
+    values = f"{_pct(first)} of {names[0]} vs {_pct(second)} of {names[1]}"
+    if profile.is_mean:
+        values = f"{_pct(first)} for {names[0]} vs {_pct(second)} for {names[1]}"
+    detail = (f"difference {format_value(diff.estimate, diff.kind, diff.unit)}, {_ci(diff)}, "
+              f"adjusted p {_p(diff.p_value)}{_caution(first, second, diff)}")
+    if not diff.significant:
+        return f"*{profile.label}*: **no clear difference** ({values}; {detail})."
+    leader = names[0] if diff.estimate > 0 else names[1]
+    if profile.is_mean:
+        return f"*{profile.label}*: {leader} report **more** ({values}; {detail})."
+    return f"*{profile.label}*: **more common among {leader}** ({values}; {detail})."
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case a label's first letter unless it starts an acronym ("ML developers")."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _p(p: float | None) -> str:
+    if p is None:
+        return "–"
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def profile_summary(article: FrameworkBattle) -> str:
+    """Which profile differences hold up, in one sentence."""
+    clear, unclear, missing = [], [], []
+    for profile in article.profiles:
+        diff = article[f"profile.{profile.id}.difference"]
+        name = _lower_first(profile.label)
+        if not diff.shown:
+            missing.append(name)
+        elif diff.significant:
+            clear.append(name)
+        else:
+            unclear.append(name)
+    parts = []
+    if clear:
+        parts.append(f"{len(clear)} of the article's {len(article.profiles)} profile "
+                     f"differences hold up after adjusting for multiple comparisons "
+                     f"({'; '.join(clear)})")
+    if unclear:
+        parts.append(f"no clear difference for {'; '.join(unclear)}")
+    if missing:
+        parts.append(f"not available in this wave: {'; '.join(missing)}")
+    return ("In this wave, " + ", ".join(parts) + ".") if parts else ""
+
+
+def figure_line(result: Result) -> str:
+    """A result as a single line of text for captions and lists."""
+    return f"{result.label}: {format_interval(result)}"
+
+
+METHOD_REFERENCES = {
+    "wilson": "Wilson score interval (Wilson 1927; Newcombe 1998a, method 3)",
+    "wilson-cc": "continuity-corrected Wilson score interval (Newcombe 1998a, method 4)",
+    "clopper-pearson": "Clopper-Pearson exact interval (Clopper & Pearson 1934)",
+    "jeffreys": "equal-tailed Jeffreys interval (Brown, Cai & DasGupta 2001)",
+    "agresti-coull": "Agresti-Coull interval (Agresti & Coull 1998)",
+    "wald": "Wald interval, clipped to [0, 1]",
+}
+
+
+def methods(article: FrameworkBattle) -> str:
+    """The methods appendix: population, bases, weighting, interval methods and comparisons."""
+    s = article.settings
+    wave = article.wave
+    level = round(100 * s.level)
+    weighting = (
+        "Figures are **weighted** with the survey's weights: shares use the Kish effective sample "
+        "size (Kish 1965; Korn & Graubard 1998), comparisons between groups use linearization."
+        if s.weighted else
+        "Figures are **unweighted** (each respondent counts once); set `weighted = True` to use "
+        "the survey's weights."
+    )
+    not_asked = ", ".join(wave.not_asked) or "none"
+    notes = "".join(f"\n- {note}" for note in wave.codebook.notes)
+    return f"""
+**Population.** {wave.population_label.capitalize()} (`{wave.population}`), after the cleaning
+steps in the table below. The base of every framework share is the population's respondents who
+answered the framework question ({article["share.tensorflow"].n:,} in this wave); a conditional
+share's base is the conditioning group; each figure's base is printed beside it.
+
+**Weighting.** {weighting}
+
+**Intervals.** All intervals are two-sided at {level}% confidence. Shares:
+{METHOD_REFERENCES.get(s.share_method, s.share_method)}. The TensorFlow-to-PyTorch size ratio and
+the difference of the two shares compare answers of the *same* respondents, so they use paired
+methods: the ratio by {s.ratio_method} (Bonett & Price 2006) and the difference by Newcombe's
+method 10 for paired data (Newcombe 1998b), tested with McNemar's test. Means use the t interval.
+
+**Comparisons.** TensorFlow users and PyTorch users *overlap* (a respondent may use both), so
+their profile differences use an overlapping-groups method: Taylor linearization of the two ratio
+estimators, with the shared respondents in the covariance (Wolter 2007). The robustness check
+compares the *disjoint* TensorFlow-only and PyTorch-only groups as independent samples (Newcombe
+1998a hybrid score for shares; Welch for means). Within each family of comparisons, p-values are
+adjusted by the {s.multiplicity.capitalize()} method; a difference is called significant only when
+its adjusted p-value is below {s.alpha:.2f}, and otherwise reads "no clear difference".
+
+**Small bases.** A figure whose base is below {s.min_base} is flagged "small base"; below
+{s.suppression_floor} it is suppressed.
+
+**Not asked in this wave:** {not_asked}.{notes}
+"""
+
+
+def profile_caption(article: FrameworkBattle, robustness: bool = False) -> str:
+    s = article.settings
+    groups = ("TensorFlow-only vs PyTorch-only users, independent groups" if robustness
+              else "TensorFlow users vs PyTorch users, overlapping groups")
+    return (f"{groups}. Cells: estimate ({round(100 * s.level)}% CI; base n). Differences in "
+            f"percentage points (years for experience); p-values {s.multiplicity}-adjusted over "
+            "the profiles.")
+
+
+def figures_caption(article: FrameworkBattle) -> str:
+    s = article.settings
+    return (f"{round(100 * s.level)}% confidence intervals; shares by the {s.share_method} method, "
+            f"the ratio and difference by paired methods. Bases below {s.min_base} are flagged, "
+            f"below {s.suppression_floor} suppressed.")
