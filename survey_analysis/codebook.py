@@ -215,7 +215,10 @@ def _check_targets(variable: Variable, kind: str, spec: Mapping[str, Any], path:
         if target is None:
             continue
         if variable.kind == "multi":
-            variable.option_column(str(target))
+            try:
+                variable.option_column(str(target))
+            except KeyError as error:
+                raise CodebookError(f"{path}: {error.args[0]}") from None
         elif variable.kind == "boolean":
             if not isinstance(target, bool):
                 raise CodebookError(

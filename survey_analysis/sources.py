@@ -135,7 +135,9 @@ def locate_file(
                     return archive
             looked.append(archive)
     where = "\n  ".join(str(p) for p in looked)
-    hint = source.get_files.format(wave=wave)
+    # A wave's codebook may state its own `get_files` (e.g. a per-wave download command).
+    wave_hint = source.codebook(wave).extra.get("get_files") if wave in source.waves else None
+    hint = str(wave_hint or source.get_files).strip().format(wave=wave)
     raise SourceError(
         f"raw file {file.name!r} for {source.name} wave {wave} not found. Looked in:\n  {where}\n"
         f"Point the tool at your copy with --data-dir DIR or ${DATA_DIR_ENV}=DIR "

@@ -20,7 +20,18 @@ from ._validate import (
 from .proportion import share_bounds
 from .weights import kish_effective_n
 
-DIFFERENCE_METHODS = ("newcombe", "miettinen-nurminen", "mee", "agresti-caffo", "wald")
+DIFFERENCE_METHODS = (
+    "newcombe",
+    "miettinen-nurminen",
+    "mee",
+    "agresti-caffo",
+    "wald",
+    "wald-cc",
+    "newcombe-cc",
+    "haldane",
+    "jeffreys-perks",
+    "hauck-anderson",
+)
 
 _EDGE = 1e-12
 
@@ -90,6 +101,40 @@ def difference_bounds(
     elif method == "wald":
         half = z * np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
         lower, upper = est - half, est + half
+    elif method == "wald-cc":
+        half = z * np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2) + (1 / n1 + 1 / n2) / 2
+        lower, upper = est - half, est + half
+    elif method == "newcombe-cc":
+        l1, u1 = share_bounds(x1, n1, level, "wilson-cc")
+        l2, u2 = share_bounds(x2, n2, level, "wilson-cc")
+        lower = est - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+        upper = est + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    elif method in ("haldane", "jeffreys-perks"):
+        # Newcombe (1998b) methods 3 and 4: theta* ± w with psi the mean of the two
+        # (Haldane) or of the two Jeffreys-Perks-shrunk, (x + 1/2)/(n + 1), proportions.
+        if method == "haldane":
+            psi = (p1 + p2) / 2
+        else:
+            psi = ((x1 + 0.5) / (n1 + 1) + (x2 + 0.5) / (n2 + 1)) / 2
+        u = (1 / n1 + 1 / n2) / 4
+        v = (1 / n1 - 1 / n2) / 4
+        z2 = z * z
+        centre = (est + z2 * v * (1 - 2 * psi)) / (1 + z2 * u)
+        radicand = (
+            u * (4 * psi * (1 - psi) - est**2)
+            + 2 * v * (1 - 2 * psi) * est
+            + 4 * z2 * u * u * (1 - psi) * psi
+            + z2 * v * v * (1 - 2 * psi) ** 2
+        )
+        half = z / (1 + z2 * u) * np.sqrt(np.maximum(radicand, 0.0))
+        lower, upper = centre - half, centre + half
+    elif method == "hauck-anderson":
+        # p(1-p)/(n-1) is 0/0 only when n = 1, where p(1-p) = 0: that term is 0.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v1 = np.where(n1 > 1, p1 * (1 - p1) / (n1 - 1), 0.0)
+            v2 = np.where(n2 > 1, p2 * (1 - p2) / (n2 - 1), 0.0)
+        half = 1 / (2 * np.minimum(n1, n2)) + z * np.sqrt(v1 + v2)
+        lower, upper = est - half, est + half
     else:  # pragma: no cover
         check_method(method, DIFFERENCE_METHODS)
     return np.clip(lower, -1.0, 1.0), np.clip(upper, -1.0, 1.0)
@@ -117,6 +162,21 @@ def difference_interval(
       sample (Agresti & Caffo 2000), truncated to [-1, 1]. Centred on the adjusted
       estimate, so in tiny samples it can miss p1 - p2 itself (0/1 vs 1/1).
     - ``wald``: p1 - p2 ± z·sqrt(p1q1/n1 + p2q2/n2), truncated to [-1, 1].
+    - ``wald-cc``: Wald with continuity correction, p1 - p2 ±
+      (z·sqrt(p1q1/n1 + p2q2/n2) + (1/n1 + 1/n2)/2), Newcombe (1998b) method 2;
+      truncated to [-1, 1].
+    - ``newcombe-cc``: square-and-add of two continuity-corrected Wilson intervals
+      (``share_interval(method="wilson-cc")``), Newcombe (1998b) method 11.
+    - ``haldane``: Newcombe (1998b) method 3, theta* ± w with
+      theta* = (d + z²v(1 - 2psi)) / (1 + z²u),
+      w = z/(1 + z²u)·sqrt(u[4psi(1-psi) - d²] + 2v(1-2psi)d + 4z²u²psi(1-psi)
+      + z²v²(1-2psi)²), where d = p1 - p2, psi = (p1 + p2)/2,
+      u = (1/n1 + 1/n2)/4 and v = (1/n1 - 1/n2)/4; truncated to [-1, 1].
+    - ``jeffreys-perks``: the same with psi = [(x1+½)/(n1+1) + (x2+½)/(n2+1)]/2,
+      Newcombe (1998b) method 4.
+    - ``hauck-anderson``: p1 - p2 ± (1/(2·min(n1, n2)) +
+      z·sqrt(p1q1/(n1-1) + p2q2/(n2-1))), Hauck & Anderson (1986), Am Stat 40:318;
+      truncated to [-1, 1] (a sample of one contributes no variance term).
 
     >>> r = difference_interval(56, 70, 48, 80)
     >>> round(r.lower, 4), round(r.upper, 4)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy.special import betainc, xlog1py, xlogy
 from scipy.stats import beta
 
 from ._result import Interval
+from ._roots import solve_bracketed
 from ._validate import (
     as_1d,
     check_indicator,
@@ -19,7 +21,51 @@ from ._validate import (
 )
 from .weights import kish_effective_n
 
-SHARE_METHODS = ("wilson", "wilson-cc", "clopper-pearson", "jeffreys", "agresti-coull", "wald")
+SHARE_METHODS = (
+    "wilson",
+    "wilson-cc",
+    "clopper-pearson",
+    "jeffreys",
+    "agresti-coull",
+    "wald",
+    "mid-p",
+    "likelihood-ratio",
+    "wald-cc",
+    "agresti-coull-add2",
+)
+
+_TINY = 1e-300  # left end of the bracket for a lower limit (avoids log(0))
+
+
+def _midp_tail(p: np.ndarray, x: np.ndarray, n: np.ndarray, target: np.ndarray) -> np.ndarray:
+    # P(X > x) + P(X = x)/2 - target for X ~ Bin(n, p), written with regularised incomplete
+    # beta functions, P(X >= k) = I_p(k, n - k + 1), so that it is continuous in x.
+    # Only called with 0 < x (and x <= n).
+    upper_tail = np.where(x < n, betainc(x + 1, np.maximum(n - x, _TINY), p), 0.0)
+    return 0.5 * (betainc(x, n - x + 1, p) + upper_tail) - target
+
+
+def _midp_lower(x: np.ndarray, n: np.ndarray, alpha: float) -> np.ndarray:
+    ok = x > 0
+    xs, ns = np.where(ok, x, 1.0), np.where(ok, n, 1.0)
+    root = solve_bracketed(
+        _midp_tail, np.zeros_like(xs), np.ones_like(xs), (xs, ns, np.full_like(xs, alpha / 2))
+    )
+    return np.where(ok, root, 0.0)
+
+
+def _lr_stat(p: np.ndarray, x: np.ndarray, n: np.ndarray, target: np.ndarray) -> np.ndarray:
+    # log L(p) - log L(x/n) + z^2/2 (Fagerland, Lydersen & Laake 2017, ch. 2)
+    return xlogy(x, p) + xlog1py(n - x, -p) - target
+
+
+def _lr_lower(x: np.ndarray, n: np.ndarray, z: float) -> np.ndarray:
+    ok = x > 0
+    xs, ns = np.where(ok, x, 1.0), np.where(ok, n, 2.0)
+    ph = xs / ns
+    target = xlogy(xs, ph) + xlog1py(ns - xs, -ph) - z * z / 2.0
+    root = solve_bracketed(_lr_stat, np.full_like(xs, _TINY), ph, (xs, ns, target))
+    return np.where(ok, root, 0.0)
 
 
 def share_bounds(
@@ -75,6 +121,23 @@ def share_bounds(
         elif method == "wald":
             half = z * np.sqrt(p * q / n)
             lower, upper = p - half, p + half
+        elif method == "mid-p":
+            # Lower limit: P(X > x) + P(X = x)/2 = alpha/2; upper limit by symmetry,
+            # U(x, n) = 1 - L(n - x, n) (Berry & Armitage 1995; Newcombe 1998a method 6).
+            lower = _midp_lower(x, n, alpha)
+            upper = 1.0 - _midp_lower(n - x, n, alpha)
+        elif method == "likelihood-ratio":
+            # {p : 2[log L(x/n) - log L(p)] <= z^2}; U(x, n) = 1 - L(n - x, n).
+            lower = _lr_lower(x, n, z)
+            upper = 1.0 - _lr_lower(n - x, n, z)
+        elif method == "wald-cc":
+            half = z * np.sqrt(p * q / n) + 1.0 / (2.0 * n)
+            lower, upper = p - half, p + half
+        elif method == "agresti-coull-add2":
+            n_t = n + 4.0
+            p_t = (x + 2.0) / n_t
+            half = z * np.sqrt(p_t * (1 - p_t) / n_t)
+            lower, upper = p_t - half, p_t + half
         else:  # pragma: no cover - guarded by check_method in public callers
             check_method(method, SHARE_METHODS)
     return np.clip(lower, 0.0, 1.0), np.clip(upper, 0.0, 1.0)
@@ -94,9 +157,26 @@ def share_interval(
       x = 0 and upper = 1 at x = n (Brown, Cai & DasGupta 2001, Stat Sci 16:101).
     - ``agresti-coull``: adds z²/2 successes and failures (Agresti & Coull 1998).
     - ``wald``: p ± z·sqrt(p(1-p)/n).
+    - ``mid-p``: Clopper-Pearson mid-P interval: L solves
+      P(X > x) + P(X = x)/2 = α/2 and U solves P(X < x) + P(X = x)/2 = α/2
+      (Berry & Armitage 1995, The Statistician 44:417; Newcombe 1998a, Stat Med
+      17:857, method 6), L = 0 at x = 0 and U = 1 at x = n.
+    - ``likelihood-ratio``: all p with 2[log L(x/n) - log L(p)] <= z²
+      (Fagerland, Lydersen & Laake 2017, *Statistical Analysis of Contingency
+      Tables*, ch. 2; Newcombe 1998a method 7).
+    - ``wald-cc``: p ± (z·sqrt(p(1-p)/n) + 1/(2n)), Wald with continuity
+      correction (Fagerland, Lydersen & Laake 2017, ch. 2; Newcombe 1998a
+      method 2).
+    - ``agresti-coull-add2``: the "add 2 successes and 2 failures" form,
+      p~ = (x+2)/(n+4), p~ ± z·sqrt(p~(1-p~)/(n+4)) (Agresti & Coull 1998,
+      Am Stat 52:119, the 95% simplification used at every level by Fagerland,
+      Lydersen & Laake 2017). ``agresti-coull`` instead adds z²/2 (as R binom
+      and statsmodels do).
 
     All bounds are clipped to [0, 1]. Wilson, Clopper-Pearson, Agresti-Coull and
     Jeffreys (away from 0 and n) agree with statsmodels ``proportion_confint``.
+    The mid-P and likelihood-ratio limits are found with a bracketing root
+    finder (vectorised over counts) and accept non-integer (weighted) counts.
 
     >>> r = share_interval(15, 148)
     >>> round(r.lower, 4), round(r.upper, 4)

@@ -12,9 +12,13 @@ from survey_analysis import stats
 
 REFERENCE = Path(__file__).parents[2].parent / "shared" / "reference" / "intervals.json"
 
-# reference method name -> (our method, clip the expected limits to the parameter range)
+# Explicit map: (kind, reference method name) -> (our method, clip the expected limits).
 # "*_unclipped" cases print the raw formula; ours clips to [0, 1], so the expected
-# limits are clipped the same way before comparing.
+# limits are clipped the same way before comparing. Naming notes (see the README):
+# the reference "agresti_coull" adds z^2/2 (our "agresti-coull"), "agresti_coull_add2"
+# adds 2 and 2 (Fagerland; our "agresti-coull-add2"); "mee" is the score interval
+# without the n/(n-1) factor, "miettinen_nurminen" with it; "wald_cc_fagerland" is the
+# paired Wald with the correction inside the variance term (our paired "wald-cc").
 METHOD_MAP: dict[str, dict[str, tuple[str, bool]]] = {
     "single_proportion": {
         "wilson": ("wilson", False),
@@ -23,52 +27,58 @@ METHOD_MAP: dict[str, dict[str, tuple[str, bool]]] = {
         "jeffreys": ("jeffreys", False),
         "agresti_coull": ("agresti-coull", False),
         "agresti_coull_unclipped": ("agresti-coull", True),
+        "agresti_coull_add2": ("agresti-coull-add2", False),
         "wald": ("wald", False),
         "wald_unclipped": ("wald", True),
+        "wald_cc": ("wald-cc", False),
+        "mid_p": ("mid-p", False),
+        "likelihood_ratio": ("likelihood-ratio", False),
     },
     "diff_independent": {
         "newcombe_hybrid_score": ("newcombe", False),
+        "newcombe_hybrid_score_cc": ("newcombe-cc", False),
         "miettinen_nurminen": ("miettinen-nurminen", False),
         "mee": ("mee", False),
         "agresti_caffo": ("agresti-caffo", False),
         "wald": ("wald", False),
+        "wald_cc": ("wald-cc", False),
+        "haldane": ("haldane", False),
+        "jeffreys_perks": ("jeffreys-perks", False),
+        "hauck_anderson": ("hauck-anderson", False),
     },
     "ratio_independent": {
         "koopman_score": ("koopman", False),
         "miettinen_nurminen_score": ("miettinen-nurminen", False),
         "katz_log": ("katz", False),
+        "adjusted_log": ("adjusted-log", False),
+        "inverse_sinh": ("inverse-sinh", False),
+        "mover_r_wilson": ("mover-r-wilson", False),
+        "price_bonett_approx_bayes": ("price-bonett", False),
     },
     "diff_paired": {
         "newcombe_square_and_add": ("newcombe", False),
+        "newcombe_square_and_add_uncorrected_phi": ("newcombe-uncorrected-phi", False),
         "tango_score": ("tango", False),
         "wald": ("wald", False),
+        "wald_cc_fagerland": ("wald-cc", False),
+        "agresti_min_adjusted_wald": ("agresti-min-wald", False),
+        "bonett_price_adjusted_wald": ("bonett-price-wald", False),
     },
     "ratio_paired": {
         "tang_score": ("tang", False),
         "bonett_price_hybrid_wilson": ("bonett-price", False),
+        "bonett_price_hybrid_wilson_cc": ("bonett-price-cc", False),
+        "mover_wilson": ("mover-wilson", False),
+        "wald_log": ("wald-log", False),
     },
 }
 
-NOT_OFFERED = {
-    "mid_p": "mid-p exact interval is not offered",
-    "likelihood_ratio": "likelihood-ratio interval is not offered",
-    "wald_cc": "continuity-corrected Wald is not offered",
-    "agresti_coull_add2": "add-2 variant not offered (our agresti-coull adds z^2/2, as R binom)",
-    "haldane": "Haldane interval is not offered",
-    "jeffreys_perks": "Jeffreys-Perks interval is not offered",
-    "hauck_anderson": "Hauck-Anderson interval is not offered",
-    "newcombe_hybrid_score_cc": "continuity-corrected Newcombe is not offered",
-    "newcombe_square_and_add_uncorrected_phi": "we offer method 10 with the corrected phi only",
-    "agresti_min_adjusted_wald": "Agresti-Min adjusted Wald (paired) is not offered",
-    "bonett_price_adjusted_wald": "Bonett-Price adjusted Wald (paired difference) is not offered",
-    "wald_cc_fagerland": "continuity-corrected paired Wald is not offered",
-    "adjusted_log": "adjusted log ratio interval is not offered",
-    "inverse_sinh": "inverse-sinh ratio interval is not offered",
-    "mover_r_wilson": "MOVER-R Wilson ratio interval is not offered",
-    "price_bonett_approx_bayes": "Price-Bonett approximate Bayes interval is not offered",
-    "mover_wilson": "MOVER Wilson paired ratio interval is not offered",
-    "bonett_price_hybrid_wilson_cc": "continuity-corrected Bonett-Price is not offered",
-    "wald_log": "paired log-Wald ratio interval is not offered",
+FUNCTIONS = {
+    "single_proportion": stats.SHARE_METHODS,
+    "diff_independent": stats.DIFFERENCE_METHODS,
+    "ratio_independent": stats.RATIO_METHODS,
+    "diff_paired": stats.PAIRED_DIFFERENCE_METHODS,
+    "ratio_paired": stats.PAIRED_RATIO_METHODS,
 }
 
 
@@ -99,10 +109,7 @@ def _close(got: float, expected: float, tol: float) -> bool:
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c["id"])
 def test_reference_case(case: dict) -> None:
-    mapping = METHOD_MAP[case["kind"]].get(case["method"])
-    if mapping is None:
-        pytest.skip(NOT_OFFERED.get(case["method"], f"method {case['method']} not offered"))
-    method, clip = mapping
+    method, clip = METHOD_MAP[case["kind"]][case["method"]]
     result = _compute(case, method)
     lower, upper = float(case["lower"]), float(case["upper"])  # "Infinity" is a string
     if clip:
@@ -116,11 +123,12 @@ def test_reference_case(case: dict) -> None:
 def test_reference_file_is_complete() -> None:
     cases = _cases()
     assert len(cases) == 174
-    offered = sum(c["method"] in METHOD_MAP[c["kind"]] for c in cases)
-    unknown = (
-        {c["method"] for c in cases}
-        - set(NOT_OFFERED)
-        - {m for kind in METHOD_MAP.values() for m in kind}
-    )
-    assert not unknown
-    assert offered >= 120
+    # every case maps to one of our methods (no skips) ...
+    unmapped = {(c["kind"], c["method"]) for c in cases if c["method"] not in METHOD_MAP[c["kind"]]}
+    assert not unmapped
+    # ... every mapped name is offered by the function for that kind ...
+    for kind, table in METHOD_MAP.items():
+        assert {ours for ours, _ in table.values()} <= set(FUNCTIONS[kind]), kind
+    # ... and the map has no entries that no case uses
+    used = {(c["kind"], c["method"]) for c in cases}
+    assert {(k, m) for k, t in METHOD_MAP.items() for m in t} == used

@@ -1,0 +1,32 @@
+"""Shared fixtures: the demo waves, the real-data mirror, a scratch reports folder."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+
+def real_data_dir() -> Path | None:
+    """The local mirror of the publishers' files: $SURVEY_DATA_DIR or ../shared/data."""
+    for candidate in (os.environ.get("SURVEY_DATA_DIR"), SHARED_DATA):
+        if candidate and (Path(candidate) / "kaggle").is_dir():
+            return Path(candidate)
+    return None
+
+
+@cache
+def demo_wave(wave: str = "2018-h2"):
+    from survey_analysis import load_wave
+
+    return load_wave("demo", wave)
+
+
+@pytest.fixture(scope="session")
+def wave_2018h2():
+    return demo_wave("2018-h2")

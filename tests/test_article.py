@@ -1,0 +1,125 @@
+"""The article's figures against independent computations, and its wording and base rules."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from survey_analysis import ArticleSettings, framework_battle, narrative, tables
+from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, FLAG_SUPPRESSED, ResultSet
+from tests import independent
+from tests.conftest import demo_wave
+
+PROFILE_IDS = ["production", "cloud_deployment", "backend_experience", "ml_developer",
+               "software_architect", "programmer_in_company", "business_analysis",
+               "python_web_developer"]
+
+
+@pytest.fixture(scope="module")
+def article():
+    return framework_battle(demo_wave("2018-h2"))
+
+
+def test_headline_figures_match_independent_computation(article):
+    expected = independent.headline(article.wave.respondents)
+    for result_id, values in expected.items():
+        figure = article[result_id]
+        for key, value in values.items():
+            assert getattr(figure, key) == pytest.approx(value, rel=1e-9, abs=1e-12), (
+                result_id, key)
+
+
+def test_profile_differences_match_independent_linearization_and_holm(article):
+    expected = independent.profile_differences(article.wave.respondents, PROFILE_IDS)
+    for result_id, values in expected.items():
+        figure = article[result_id]
+        assert figure.estimate == pytest.approx(values["estimate"], abs=1e-12), result_id
+        assert figure.p_value == pytest.approx(values["p_value"], rel=1e-6), result_id
+        assert figure.significant == values["significant"], result_id
+
+
+def test_profile_group_bases_are_the_framework_groups(article):
+    base = independent.framework_frame(article.wave.respondents)
+    assert article["profile.production.tensorflow"].n == int(base["tf"].sum())
+    assert article["profile.production.pytorch"].n == int(base["pt"].sum())
+    assert article["robustness.production.pytorch_only"].n == int((base["pt"] & ~base["tf"]).sum())
+    # Profile ids are stable and complete.
+    for pid in PROFILE_IDS:
+        for suffix in ("tensorflow", "pytorch", "difference"):
+            assert f"profile.{pid}.{suffix}" in article.results
+        for suffix in ("tensorflow_only", "pytorch_only", "difference"):
+            assert f"robustness.{pid}.{suffix}" in article.results
+
+
+def _with(article, **replacements):
+    """The article with some results replaced (to test wording on chosen values)."""
+    results = ResultSet((replacements.get(r.id.replace(".", "__"), r) for r in article.results),
+                        **article.results.metadata)
+    return dataclasses.replace(article, results=results)
+
+
+def test_an_interval_including_zero_is_worded_as_no_clear_difference(article):
+    diff = article["profile.production.difference"]
+    unclear = dataclasses.replace(diff, estimate=0.02, lower=-0.01, upper=0.05, p_value=0.2,
+                                  significant=False)
+    sentence = narrative.profile_sentence(_with(article, profile__production__difference=unclear),
+                                          article.profiles[0])
+    assert "no clear difference" in sentence and "more common" not in sentence
+    clear = narrative.profile_sentence(article, article.profiles[0])
+    assert "more common among TensorFlow users" in clear
+
+
+def test_a_ratio_interval_including_one_is_no_clear_difference(article):
+    ratio = dataclasses.replace(article["ratio.tensorflow_to_pytorch"], estimate=1.1, lower=0.9,
+                                upper=1.3, significant=False)
+    text = narrative.ratio(_with(article, ratio__tensorflow_to_pytorch=ratio))
+    assert "no clear difference" in text and "times" not in text
+    assert "3.4 times" in narrative.ratio(article)
+
+
+def test_small_bases_are_flagged_and_tiny_ones_suppressed():
+    wave = demo_wave("2018-h2")
+    flagged = framework_battle(wave, ArticleSettings(min_base=400, suppression_floor=10))
+    assert flagged["conditional.tensorflow_given_pytorch"].flag == FLAG_SMALL_BASE  # n = 321
+    assert flagged["conditional.pytorch_given_tensorflow"].flag is None  # n = 1,094
+    suppressed = framework_battle(wave, ArticleSettings(min_base=400, suppression_floor=400))
+    gone = suppressed["conditional.tensorflow_given_pytorch"]
+    assert gone.flag == FLAG_SUPPRESSED and gone.estimate is None and gone.lower is None
+    row = tables.headline_table(suppressed).set_index("Figure").loc[gone.label]
+    assert row["Estimate"] == "suppressed (base too small)" and row["95% CI"] == ""
+    assert "too few respondents" in narrative.overlap(suppressed)
+
+
+def test_a_framework_not_asked_reads_not_asked_never_zero():
+    wave = demo_wave("2018-h2")
+    no_pytorch = {c: pd.Series(pd.NA, index=wave.respondents.index, dtype="boolean")
+                  for c in ["framework_pytorch"]}
+    respondents = wave.respondents.assign(**no_pytorch)
+    cleaned = wave.cleaned.assign(framework_pytorch=pd.Series(pd.NA, index=wave.cleaned.index,
+                                                              dtype="boolean"))
+    article = framework_battle(dataclasses.replace(wave, respondents=respondents, cleaned=cleaned))
+    assert article["share.tensorflow"].flag is None
+    for rid in ("share.pytorch", "ratio.tensorflow_to_pytorch",
+                "conditional.tensorflow_given_pytorch", "profile.production.difference"):
+        assert article[rid].flag == FLAG_NOT_ASKED and article[rid].estimate is None
+    assert "not asked in this wave" in narrative.ratio(article)
+    table = tables.headline_table(article).set_index("Figure")
+    assert table.loc["Use PyTorch", "Estimate"] == "not asked in this wave"
+
+
+def test_settings_are_checked():
+    with pytest.raises(ValueError, match="confidence level"):
+        ArticleSettings(level=95)
+    with pytest.raises(ValueError, match="share method 'exact'.*wilson"):
+        ArticleSettings(share_method="exact")
+    with pytest.raises(ValueError, match="suppression floor"):
+        ArticleSettings(min_base=10, suppression_floor=30)
+
+
+def test_confidence_level_changes_every_interval():
+    wave = demo_wave("2018-h2")
+    narrow = framework_battle(wave, ArticleSettings(level=0.8))["share.tensorflow"]
+    wide = framework_battle(wave, ArticleSettings(level=0.99))["share.tensorflow"]
+    assert wide.lower < narrow.lower < narrow.estimate < narrow.upper < wide.upper
