@@ -65,7 +65,7 @@ def drop_duplicate_submissions(
     table: pd.DataFrame, key: str = "person_key", order_by: str = "submitted_at",
     keep: str = "last",
 ) -> tuple[pd.DataFrame, LogEntry]:
-    """Keep one submission per person (the ``keep`` one by ``order_by``); rows without a key stay."""
+    """Keep one submission per person (``keep`` by ``order_by``); rows without a key stay."""
     if keep not in ("first", "last"):
         raise ValueError(f"keep must be 'first' or 'last', got {keep!r}")
     has_key = table[key].notna()
@@ -79,7 +79,7 @@ def drop_duplicate_submissions(
 
 
 def drop_speeders(table: pd.DataFrame, min_seconds: float) -> tuple[pd.DataFrame, LogEntry]:
-    """Drop implausibly fast completions (duration below ``min_seconds``); unknown durations stay."""
+    """Drop implausibly fast completions (under ``min_seconds``); unknown durations stay."""
     duration = table["duration_seconds"]
     keep = ~(duration < min_seconds).fillna(False).astype(bool)
     return _logged(table, keep, "speeders", f"completed in under {min_seconds:g} seconds")
@@ -90,9 +90,10 @@ def drop_inconsistent(
 ) -> tuple[pd.DataFrame, list[LogEntry]]:
     """Drop respondents whose answers contradict each other, one log entry per rule.
 
-    A rule is ``{reason, answered: <multi variable>, category_in: {variable: [values]}}`` (answered a
-    question they should have been routed past) or ``{reason, exclusive_option: {variable, option}}``
-    (chose an exclusive answer such as "None" together with others).
+    A rule is ``{reason, answered: <multi variable>, category_in: {variable: [values]}}``
+    (answered a question they should have been routed past) or
+    ``{reason, exclusive_option: {variable, option}}`` (chose an exclusive answer such as "None"
+    together with others).
     """
     entries = []
     for rule in rules:

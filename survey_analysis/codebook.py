@@ -7,8 +7,8 @@ label raises :class:`CodebookError` listing the labels, their counts and the ent
 Question kinds (``kind:`` of an entry under ``variables:``):
 
 ``single``          one column, one label per respondent; ``labels`` maps label -> canonical value
-                    (a category value, ``true``/``false`` for a boolean variable, an option key for a
-                    ``multi`` variable, or ``null`` for an answer with no canonical meaning).
+                    (a category value, ``true``/``false`` for a boolean variable, an option key
+                    for a ``multi`` variable, or ``null`` for an answer with no canonical meaning).
 ``multi_delimited`` one column holding the selected labels joined by ``delimiter``.
 ``multi_columns``   one column per option holding the option's label when selected (Kaggle style);
                     ``columns`` maps column -> ``{label, option}``.
@@ -225,12 +225,12 @@ def _check_targets(variable: Variable, kind: str, spec: Mapping[str, Any], path:
                     f"{path}: {variable.name!r} is boolean; label target {target!r} "
                     "must be true, false or null"
                 )
-        elif variable.kind == "category" and variable.values is not None:
-            if target not in variable.values:
-                raise CodebookError(
-                    f"{path}: {variable.name!r} has no value {target!r}; "
-                    f"allowed: {', '.join(variable.values)}"
-                )
+        elif (variable.kind == "category" and variable.values is not None
+              and target not in variable.values):
+            raise CodebookError(
+                f"{path}: {variable.name!r} has no value {target!r}; "
+                f"allowed: {', '.join(variable.values)}"
+            )
 
 
 # --- applying a codebook ------------------------------------------------------------------------
@@ -334,18 +334,28 @@ def _map_single(raw: pd.DataFrame, variable: Variable, question: Question):
     target[exact] = text[exact].map(labels)
     target[via_alias] = folded[via_alias].map(aliases)
     if via_alias.any():
-        recodes.append(_recode(variable, column, "alias mapped to a listed answer", text[via_alias]))
+        recodes.append(
+            _recode(variable, column, "alias mapped to a listed answer", text[via_alias])
+        )
     if refused.any():
         recodes.append(_recode(variable, column, "refusal set to missing", text[refused]))
-    return _targets_to_columns(variable, target, answered=~blank & ~refused), recodes, unknown
+    offered = {v for v in (*labels.values(), *aliases.values()) if v is not None}
+    columns = _targets_to_columns(variable, target, answered=~blank & ~refused, offered=offered)
+    return columns, recodes, unknown
 
 
-def _targets_to_columns(variable: Variable, target: pd.Series, answered: pd.Series):
+def _targets_to_columns(variable: Variable, target: pd.Series, answered: pd.Series,
+                        offered: set | None = None):
     n = len(target)
     answered = answered.astype(bool).to_numpy()
     if variable.kind == "multi":
         columns = {}
         for key, _ in variable.options:
+            if offered is not None and key not in offered:
+                # An option no label maps to was not offered in this wave: missing, not False.
+                columns[variable.option_column(key)] = pd.Series(pd.NA, index=range(n),
+                                                                 dtype="boolean")
+                continue
             col = pd.Series((target == key).to_numpy(), dtype="boolean")
             col[~answered] = pd.NA
             columns[variable.option_column(key)] = col
@@ -367,7 +377,8 @@ def _selected_sets(raw: pd.DataFrame, question: Question) -> tuple[list[list[str
         blank = _blank(column)
         delimiter = spec.get("delimiter", ";")
         selections = [
-            [] if is_blank else [part.strip() for part in str(cell).split(delimiter) if part.strip()]
+            [] if is_blank
+            else [part.strip() for part in str(cell).split(delimiter) if part.strip()]
             for cell, is_blank in zip(column.tolist(), blank.tolist(), strict=True)
         ]
         return selections, ~blank
@@ -389,7 +400,7 @@ def _map_multi(raw: pd.DataFrame, variable: Variable, question: Question):
     else:
         labels = {}
         column_names = list(spec["columns"])
-        for col, entry in spec["columns"].items():
+        for entry in spec["columns"].values():
             labels[str(entry["label"]).strip()] = entry.get("option")
     selections, answered = _selected_sets(raw, question)
     unknown_counts: dict[str, int] = {}
@@ -482,7 +493,7 @@ def _map_number(raw: pd.DataFrame, variable: Variable, question: Question):
 
 def _recode(variable: Variable, column: str, action: str, values: pd.Series) -> Recode:
     examples = tuple(str(v) for v in pd.unique(values.astype(str))[:5])
-    return Recode(variable.name, column, action, int(len(values)), examples)
+    return Recode(variable.name, column, action, len(values), examples)
 
 
 def _map_question(raw: pd.DataFrame, variable: Variable, question: Question):

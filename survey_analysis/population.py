@@ -19,7 +19,9 @@ def select_population(
     options of multi variables (``option_selected: {variable_option_column: true}``).
     """
     if name not in populations:
-        raise ValueError(f"unknown population {name!r}; this source defines: {', '.join(populations)}")
+        raise ValueError(
+            f"unknown population {name!r}; this source defines: {', '.join(populations)}"
+        )
     spec = populations[name]
     keep = pd.Series(True, index=table.index)
     for variable, values in (spec.get("category_in") or {}).items():

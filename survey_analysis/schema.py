@@ -48,12 +48,14 @@ def respondent_schema() -> pa.DataFrameSchema:
 
 
 def validate_respondents(table: pd.DataFrame, where: str = "") -> pd.DataFrame:
-    """Check a canonical table; raise :class:`SchemaError` listing every failing column and value."""
+    """Check a canonical table; raise :class:`SchemaError` listing failing columns and values."""
     try:
         return respondent_schema().validate(table, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         lines = [f"{where or 'canonical table'}: {len(cases)} schema violation(s):"]
         for row in cases.head(20).itertuples():
-            lines.append(f"  column {row.column!r}: {row.check} failed for value {row.failure_case!r}")
+            lines.append(
+                f"  column {row.column!r}: {row.check} failed for value {row.failure_case!r}"
+            )
         raise SchemaError("\n".join(lines)) from None

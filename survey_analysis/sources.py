@@ -120,7 +120,7 @@ def _candidates(root: Path, source: str, name: str) -> list[Path]:
 def locate_file(
     source: Source, wave: str, file: InputFile, data_dir: str | os.PathLike | None = None
 ) -> Path:
-    """The path of a wave's raw file, or an error saying where it was looked for and how to get it."""
+    """A wave's raw file, or an error saying where it was looked for and how to get it."""
     looked = []
     for root in data_dirs(data_dir):
         for path in _candidates(root, source.name, file.name):

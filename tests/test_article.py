@@ -112,7 +112,7 @@ def test_a_framework_not_asked_reads_not_asked_never_zero():
 def test_settings_are_checked():
     with pytest.raises(ValueError, match="confidence level"):
         ArticleSettings(level=95)
-    with pytest.raises(ValueError, match="share method 'exact'.*wilson"):
+    with pytest.raises(ValueError, match=r"share method 'exact'.*wilson"):
         ArticleSettings(share_method="exact")
     with pytest.raises(ValueError, match="suppression floor"):
         ArticleSettings(min_base=10, suppression_floor=30)

@@ -109,5 +109,5 @@ def test_canonical_table_fails_schema_on_bad_weight():
     codebook = parse_codebook({"source": "t", "wave": "w", "columns": {"weight": "w"},
                                "variables": {"frameworks": FRAMEWORKS}})
     raw = pd.DataFrame({"w": ["1.0", "-2"], "fw": ["TensorFlow", "PyTorch"]})
-    with pytest.raises(ValueError, match="'weight'.*-2"):
+    with pytest.raises(ValueError, match=r"'weight'.*-2"):
         to_canonical(raw, codebook, "bad.csv")

@@ -18,7 +18,8 @@ def _split(requirement: str) -> tuple[str, str]:
 
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"])
+    requirements = project["dependencies"] + project["optional-dependencies"]["dev"]
+    wanted = dict(_split(r) for r in requirements)
     wanted["python"] = project["requires-python"].replace(" ", "")
     env = yaml.safe_load((REPO_ROOT / "environment.yml").read_text())
     listed = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and d != "pip")

@@ -46,7 +46,7 @@ def test_results_file_has_every_figure_with_required_fields(rendered):
     _, _, results = rendered
     records = {r["id"]: r for r in results["results"]}
     for record in records.values():
-        assert RESULT_KEYS <= set(record)
+        assert set(record) >= RESULT_KEYS
     for rid in ("share.either", "share.tensorflow", "share.pytorch", "share.both",
                 "share.tensorflow_only", "share.pytorch_only", "ratio.tensorflow_to_pytorch",
                 "conditional.tensorflow_given_pytorch", "conditional.pytorch_given_tensorflow"):
@@ -130,7 +130,7 @@ def test_a_failing_wave_keeps_the_published_page(rendered):
 
 def test_unknown_or_mistyped_parameters_are_refused(rendered):
     notebook = plan_jobs("demo", ["2018-h2"])[0].notebook
-    with pytest.raises(ParameterError, match="unknown parameter.*colour"):
+    with pytest.raises(ParameterError, match=r"unknown parameter.*colour"):
         check_parameters(notebook, {"colour": "red"})
     with pytest.raises(ParameterError, match="min_base must be int"):
         check_parameters(notebook, {"min_base": "thirty"})

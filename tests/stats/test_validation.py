@@ -27,7 +27,7 @@ from survey_analysis import stats
         (lambda: stats.ratio_interval(1, -10, 3, 10), "trials1 must not be negative"),
         (lambda: stats.paired_difference_interval(1, -2, 3, 4), "first_only must not be negative"),
         (lambda: stats.paired_ratio_interval(0, 0, 0, 0), "all zero"),
-        (lambda: stats.paired_ratio_interval(1, 2, 3, 4, method="wald"), "'bonett-price', 'tang'"),
+        (lambda: stats.paired_ratio_interval(1, 2, 3, 4, method="wald"), "'tang', 'bonett-price'"),
         (lambda: stats.weighted_share_interval([1, 0, 2]), r"indicator\[2\]=2.0"),
         (lambda: stats.weighted_share_interval([1, 0], [1.0, -1.0]), r"weights\[1\]=-1.0"),
         (lambda: stats.weighted_share_interval([1, 0], [0.0, 0.0]), "weights are all zero"),
