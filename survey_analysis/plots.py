@@ -183,6 +183,9 @@ def forest_plot(article: FrameworkBattle) -> Chart | None:
         face = colour if diff.significant else "white"
         ax.plot(100 * diff.estimate, y, marker=marker, color=colour, markerfacecolor=face,
                 markersize=7, linestyle="none")
+        if diff.flag == FLAG_SMALL_BASE:
+            ax.text(100 * diff.upper + 0.8, y, "small base", va="center", fontsize=8,
+                    style="italic", color="#9a6700")
     for name, (marker, _, colour) in styles.items():
         ax.plot([], [], marker=marker, color=colour, linestyle="-", label=name)
     ax.axvline(0, color="#cf222e", lw=1, ls="--")
