@@ -145,6 +145,11 @@ def paired_ratio_bounds(
             )
             lower = np.maximum(np.nan_to_num(lower, nan=0.0), 0.0)
             upper = np.where(np.isnan(upper) | (upper < 0), np.inf, upper)
+            # no discordant pairs: phi = 1 and the limits are exactly 1 (the formula
+            # gives 1 only up to the square root of rounding noise, about 1e-8)
+            tied = (b + c == 0) & (r1 > 0)
+            lower = np.where(tied, 1.0, lower)
+            upper = np.where(tied, 1.0, upper)
         elif method == "wald-log":
             se = np.sqrt((b + c) / (r1 * c1))
             log_est = np.log(r1) - np.log(c1)

@@ -124,12 +124,12 @@ def share_bounds(
         elif method == "mid-p":
             # Lower limit: P(X > x) + P(X = x)/2 = alpha/2; upper limit by symmetry,
             # U(x, n) = 1 - L(n - x, n) (Berry & Armitage 1995; Newcombe 1998a method 6).
-            lower = _midp_lower(x, n, alpha)
-            upper = 1.0 - _midp_lower(n - x, n, alpha)
+            both = _midp_lower(np.stack([x, n - x]), np.stack([n, n]), alpha)
+            lower, upper = both[0], 1.0 - both[1]
         elif method == "likelihood-ratio":
             # {p : 2[log L(x/n) - log L(p)] <= z^2}; U(x, n) = 1 - L(n - x, n).
-            lower = _lr_lower(x, n, z)
-            upper = 1.0 - _lr_lower(n - x, n, z)
+            both = _lr_lower(np.stack([x, n - x]), np.stack([n, n]), z)
+            lower, upper = both[0], 1.0 - both[1]
         elif method == "wald-cc":
             half = z * np.sqrt(p * q / n) + 1.0 / (2.0 * n)
             lower, upper = p - half, p + half

@@ -15,6 +15,17 @@ SETTINGS = settings(max_examples=120, deadline=None)
 LEVELS = st.sampled_from([0.8, 0.9, 0.95, 0.99])
 EPS = 1e-9
 
+# Intervals centred on an adjusted (shrunk) estimate, which can exclude the plain
+# estimate: add-2 Agresti-Coull at x = 0 or x = n (e.g. 1/1 at 80%: 0.32 to 0.88),
+# Agresti-Caffo (0/1 vs 1/1), the paired Agresti-Min and Bonett-Price adjusted Walds
+# (Agresti-Min misses (b - c)/n = -1 for the table (0, 0, 1, 0) at 80%; Bonett-Price
+# only contains it at that table while z >= sqrt(1.5)). The adjusted-log and
+# Price-Bonett ratios add pseudo-counts, so with a zero success count the estimate
+# 0 (or infinity) lies outside their interval; with both counts positive they contain it.
+SHARE_ADJUSTED = {"agresti-coull-add2"}
+PAIRED_DIFFERENCE_ADJUSTED = {"agresti-min-wald", "bonett-price-wald"}
+RATIO_PSEUDO_COUNTS = {"adjusted-log", "price-bonett"}
+
 
 @st.composite
 def binomial(draw, max_n: int = 400):
@@ -35,7 +46,9 @@ def paired_cells(draw, max_cell: int = 120):
 def test_share_contains_estimate_and_mirrors(method, xn, level):
     x, n = xn
     r = stats.share_interval(x, n, level, method)
-    assert 0.0 <= r.lower <= r.estimate + EPS and r.estimate - EPS <= r.upper <= 1.0
+    assert 0.0 <= r.lower <= r.upper <= 1.0
+    if method not in SHARE_ADJUSTED or 0 < x < n:
+        assert r.lower <= r.estimate + EPS and r.estimate - EPS <= r.upper
     m = stats.share_interval(n - x, n, level, method)
     assert m.lower == pytest.approx(1 - r.upper, abs=1e-9)
     assert m.upper == pytest.approx(1 - r.lower, abs=1e-9)
@@ -73,14 +86,15 @@ def test_difference_narrower_with_more_data(method, s1, s2, k):
     assert big.upper - big.lower <= small.upper - small.lower + 1e-8
 
 
-@pytest.mark.parametrize("method", ["koopman", "miettinen-nurminen"])
+@pytest.mark.parametrize("method", [m for m in stats.RATIO_METHODS if m != "katz"])
 @SETTINGS
 @given(s1=binomial(300), s2=binomial(300), level=LEVELS)
 def test_ratio_contains_estimate_and_inverts(method, s1, s2, level):
     assume(s1[0] + s2[0] > 0)
     r = stats.ratio_interval(*s1, *s2, level, method)
     assert 0.0 <= r.lower <= r.upper
-    if math.isfinite(r.estimate):
+    zero = s1[0] == 0 or s2[0] == 0
+    if math.isfinite(r.estimate) and not (method in RATIO_PSEUDO_COUNTS and zero):
         assert r.lower <= r.estimate * (1 + 1e-9) and r.estimate <= r.upper * (1 + 1e-9)
     s = stats.ratio_interval(*s2, *s1, level, method)
     _check_inverse(r, s)
@@ -110,7 +124,9 @@ def _check_inverse(r, s):
 def test_paired_difference_properties(method, cells, level):
     a, b, c, d = cells
     r = stats.paired_difference_interval(a, b, c, d, level, method)
-    assert -1.0 <= r.lower <= r.estimate + EPS and r.estimate - EPS <= r.upper <= 1.0
+    assert -1.0 <= r.lower <= r.upper <= 1.0
+    if method not in PAIRED_DIFFERENCE_ADJUSTED:
+        assert r.lower <= r.estimate + EPS and r.estimate - EPS <= r.upper
     s = stats.paired_difference_interval(a, c, b, d, level, method)
     assert s.lower == pytest.approx(-r.upper, abs=1e-8)
     assert s.upper == pytest.approx(-r.lower, abs=1e-8)
@@ -131,6 +147,8 @@ def test_paired_difference_narrower_with_more_data(method, cells, k):
 def test_paired_ratio_properties(method, cells, level):
     a, b, c, d = cells
     assume(a + b + c > 0)
+    if method == "wald-log":  # undefined (raises) with a zero margin
+        assume(a + b > 0 and a + c > 0)
     r = stats.paired_ratio_interval(a, b, c, d, level, method)
     assert 0.0 <= r.lower <= r.upper
     if math.isfinite(r.estimate):
@@ -155,7 +173,7 @@ def test_paired_ratio_small_tables_invert_exhaustively(method):
     # regression: near-zero ratios once produced a spurious root (0,0,1,0)
     for cells in itertools.product(range(4), repeat=4):
         a, b, c, d = cells
-        if a + b + c == 0:
+        if a + b + c == 0 or (method == "wald-log" and (a + b == 0 or a + c == 0)):
             continue
         r = stats.paired_ratio_interval(a, b, c, d, 0.8, method)
         s = stats.paired_ratio_interval(a, c, b, d, 0.8, method)

@@ -1,0 +1,205 @@
+"""What a page was rendered from: file digests, package identity, git state, atomic writes.
+
+Everything here is light (standard library and PyYAML only), so deciding that a page is up to date
+never imports pandas, matplotlib, papermill or nbconvert. A page's ``<name>.inputs.json`` holds:
+
+``fingerprint``  what the page depends on (notebook, parameters, page options, input files'
+                 sha256, codebooks, package version and code digest); a page is re-rendered when
+                 this changes.
+``files``        ``{path: [size, mtime_ns]}`` of every file hashed into the fingerprint: when none
+                 changed size or modification time (the rule of make and of git's index), the
+                 digests are not recomputed.
+``env``          the ``SURVEY_*`` environment variables, which steer where raw files are found.
+``rendered``     when and from what the page was made (git commit, its date, dirty tree, command).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = PACKAGE_DIR.parent
+CODE_SUFFIXES = {".py", ".yaml", ".j2", ".css", ".json"}
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@cache
+def package_version() -> str:
+    try:
+        return metadata.version("survey-analysis")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+@cache
+def package_digest() -> str:
+    """A digest of the package's code and shared data, so a change to any of them re-renders.
+
+    Per-wave codebooks (``codebooks/<source>/``) are left out: each page hashes its own wave's
+    codebook chain, so adding a wave of one source does not re-render every page of the others.
+    """
+    digest = hashlib.sha256()
+    codebooks = PACKAGE_DIR / "codebooks"
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if not path.is_file() or path.suffix not in CODE_SUFFIXES:
+            continue
+        if path.parent != codebooks and codebooks in path.parents:
+            continue
+        digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _git(*args: str) -> str | None:
+    try:
+        out = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                             check=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip()
+
+
+@cache
+def git_state() -> dict[str, Any]:
+    """The checkout's commit, its commit date (deterministic, unlike the clock) and whether the
+    package or notebooks have uncommitted changes."""
+    commit = _git("rev-parse", "--short=12", "HEAD")
+    if not commit:
+        return {"commit": "unknown", "commit_date": None, "dirty": None}
+    status = _git("status", "--porcelain", "--", "survey_analysis", "notebooks")
+    return {"commit": commit, "commit_date": _git("show", "-s", "--format=%cI", "HEAD"),
+            "dirty": bool(status)}
+
+
+def git_commit() -> str:
+    return git_state()["commit"]
+
+
+def codebooks_dir() -> Path:
+    return Path(str(resources.files("survey_analysis").joinpath("codebooks")))
+
+
+def codebook_chain(source: str, wave: str) -> list[Path]:
+    """A wave's codebook and the files it ``extends``, in reading order (its own file first)."""
+    import yaml
+
+    chain, path = [], codebooks_dir() / source / f"{wave}.yaml"
+    while path.is_file() and path not in chain:
+        chain.append(path)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader()) or {}
+        base = data.get("extends") if isinstance(data, dict) else None
+        if not base:
+            break
+        path = path.parent / base
+    return chain
+
+
+def _loader():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def source_waves(source: str) -> tuple[str, ...]:
+    """A source's waves: its codebooks' names (the rule of ``codebook.available_waves``)."""
+    folder = codebooks_dir() / source
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(p.stem for p in folder.glob("*.yaml") if not p.name.startswith("_")))
+
+
+@cache
+def source_spec(source: str) -> dict[str, Any]:
+    """A source's entry in ``codebooks/sources.yaml`` (raw mapping)."""
+    import yaml
+
+    text = (codebooks_dir() / "sources.yaml").read_text(encoding="utf-8")
+    registry = yaml.load(text, Loader=_loader()) or {}
+    if source not in registry:
+        raise ValueError(f"unknown source {source!r}; sources: {', '.join(registry)}")
+    return registry[source]
+
+
+def survey_env() -> dict[str, str]:
+    return {k: v for k, v in sorted(os.environ.items()) if k.startswith("SURVEY_")}
+
+
+def stat_record(paths: Iterable[Path]) -> dict[str, list[int]]:
+    record = {}
+    for path in paths:
+        st = Path(path).stat()
+        record[str(Path(path).resolve())] = [st.st_size, st.st_mtime_ns]
+    return record
+
+
+def files_unchanged(recorded: Mapping[str, Any]) -> bool:
+    """Whether every recorded file still has its recorded size and modification time."""
+    if not recorded:
+        return False
+    for path, (size, mtime_ns) in recorded.items():
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        if st.st_size != size or st.st_mtime_ns != mtime_ns:
+            return False
+    return True
+
+
+def normalise(value: Any) -> Any:
+    """JSON round trip with sorted keys, so recorded and current fingerprints compare equal."""
+    return json.loads(json.dumps(value, sort_keys=True, default=str))
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write ``content`` so that readers see the old file or the new one, never a part.
+
+    The bytes go to a hidden temporary file in the same folder, are flushed to disk, and replace
+    the target with one ``rename`` (atomic on POSIX); a killed writer leaves only a ``.*.tmp`` file,
+    which the next build removes.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; published pages are for readers
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json_atomic(path: Path, value: Any, sort_keys: bool = False) -> None:
+    write_atomic(path, json.dumps(value, indent=1, ensure_ascii=False, sort_keys=sort_keys) + "\n")

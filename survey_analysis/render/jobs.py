@@ -1,0 +1,241 @@
+"""Render jobs: one per wave page and one per source's trends page, each with its inputs.
+
+Planning is data-driven (``codebooks/sources.yaml`` and the codebook files) and light: it reads
+YAML and file metadata only, so an up-to-date build finishes without importing the analysis stack.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from survey_analysis.render import fingerprint as fp
+
+PROJECT_ROOT = fp.PROJECT_ROOT
+WAVE_NOTEBOOK = PROJECT_ROOT / "notebooks" / "framework_battle.ipynb"
+TRENDS_NOTEBOOK = PROJECT_ROOT / "notebooks" / "trends.ipynb"
+DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
+HIDDEN_PARAMETERS = {"data_dir", "results_dir"}  # machine paths: in the command, not the page
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One page to render: a notebook, its parameters, where the page goes."""
+
+    source: str
+    wave: str
+    notebook: Path
+    parameters: Mapping[str, Any]
+    reports_dir: Path
+    data_dir: str | None = None
+    force: bool = False
+    name: str = ""
+    kind: str = "wave"  # "wave" or "trends"
+    overrides: tuple[tuple[str, Any], ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def stem(self) -> Path:
+        return Path(self.reports_dir) / self.source / (self.name or self.wave)
+
+    def _file(self, suffix: str) -> Path:
+        return self.stem.with_name(self.stem.name + suffix)
+
+    @property
+    def html(self) -> Path:
+        return self._file(".html")
+
+    @property
+    def results(self) -> Path:
+        return self._file(".results.json")
+
+    @property
+    def executed(self) -> Path:
+        return self._file(".ipynb")
+
+    @property
+    def failed_notebook(self) -> Path:
+        return self._file(".failed.ipynb")
+
+    @property
+    def fingerprint_file(self) -> Path:
+        return self._file(".inputs.json")
+
+    @property
+    def changes_file(self) -> Path:
+        return self._file(".changes.json")
+
+    @property
+    def label(self) -> str:
+        return f"{self.source} {self.stem.name}"
+
+    def command(self) -> str:
+        """The one command that re-renders this page."""
+        parts = ["survey-report", "render", "--source", self.source]
+        if self.kind == "wave":
+            parts += ["--wave", self.wave]
+        if self.data_dir:
+            parts += ["--data-dir", str(self.data_dir)]
+        if Path(self.reports_dir).resolve() != DEFAULT_REPORTS_DIR.resolve():
+            parts += ["--reports-dir", str(self.reports_dir)]
+        for name, value in self.overrides:
+            parts += ["--set", f"{name}={_yaml_scalar(value)}"]
+        return shlex.join(parts)
+
+    def shown_parameters(self) -> dict[str, Any]:
+        return {k: v for k, v in self.parameters.items() if k not in HIDDEN_PARAMETERS}
+
+
+def _yaml_scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class RenderFailure:
+    """A page that did not render: which, where it failed (cell index and source), the error."""
+
+    source: str
+    wave: str
+    message: str
+    cell_index: int | None = None
+    ename: str | None = None
+    failed_notebook: str | None = None
+    cell_source: str = ""
+
+    def __str__(self) -> str:
+        where = ""
+        if self.cell_index is not None:
+            first = self.cell_source.strip().splitlines()[0] if self.cell_source.strip() else ""
+            where = f" (cell {self.cell_index}" + (f": {first!r}" if first else "") + ")"
+        return f"{self.source} {self.wave}{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RenderOutcome:
+    job: RenderJob
+    status: str  # "rendered", "skipped" or "failed"
+    seconds: float = 0.0
+    failure: RenderFailure | None = None
+    changes: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+
+
+def plan_jobs(
+    source: str,
+    waves: Iterable[str] | None = None,
+    reports_dir: Path = DEFAULT_REPORTS_DIR,
+    parameters: Mapping[str, Any] | None = None,
+    data_dir: str | None = None,
+    force: bool = False,
+    notebook: Path = WAVE_NOTEBOOK,
+    trends: bool = False,
+) -> list[RenderJob]:
+    """One job per wave of ``source`` (all its waves by default); wave pages link the source's
+    trends page when ``trends`` is set (the caller also renders it)."""
+    spec = fp.source_spec(source)
+    known = fp.source_waves(source)
+    chosen = list(waves) if waves else list(known)
+    unknown = [w for w in chosen if w not in known]
+    if unknown:
+        raise ValueError(f"source {source!r} has no wave {unknown[0]!r}; waves: "
+                         f"{', '.join(known)}")
+    overrides = tuple(sorted(dict(parameters or {}).items()))
+    base = {**dict(spec.get("report_parameters") or {}), **dict(overrides)}
+    links = ((("trends.html", f"{spec['title']}: trends across waves"),)
+             if trends and len(known) > 1 else ())
+    jobs = []
+    for wave in chosen:
+        params = {"source": source, "wave": wave, **base}
+        if data_dir:
+            params["data_dir"] = str(Path(data_dir).resolve())
+        jobs.append(RenderJob(source, wave, Path(notebook), params, Path(reports_dir), data_dir,
+                              force, overrides=overrides, links=links))
+    return jobs
+
+
+def plan_trends_job(
+    source: str, reports_dir: Path = DEFAULT_REPORTS_DIR, force: bool = False,
+    notebook: Path = TRENDS_NOTEBOOK,
+) -> RenderJob:
+    """The trends page of ``source``: ``reports/<source>/trends.html`` from its waves' results."""
+    folder = (Path(reports_dir) / source).resolve()
+    params = {"source": source, "results_dir": str(folder)}
+    return RenderJob(source, "trends", Path(notebook), params, Path(reports_dir), None, force,
+                     name="trends", kind="trends")
+
+
+def wave_results_files(folder: Path) -> list[Path]:
+    """The published ``<wave>.results.json`` files of one source's folder (not the trends')."""
+    return sorted(p for p in Path(folder).glob("*.results.json")
+                  if not p.name.startswith("trends."))
+
+
+def page_options(job: RenderJob) -> dict[str, Any]:
+    """What the renderer adds around the notebook that changes the page."""
+    return {"links": [list(link) for link in job.links], "command": job.command()}
+
+
+def current_fingerprint(job: RenderJob) -> tuple[dict[str, Any], list[Path]]:
+    """The job's fingerprint and the files hashed into it (slow path: hashes every input)."""
+    hashed: list[Path] = [job.notebook]
+    if job.kind == "trends":
+        folder = Path(job.parameters["results_dir"])
+        results = wave_results_files(folder)
+        hashed += results
+        waves = [p.name.removesuffix(".results.json") for p in results]
+        inputs = {p.name: fp.sha256_file(p) for p in results}
+    else:
+        from survey_analysis.sources import get_source, locate_file
+
+        source = get_source(job.source)
+        codebook = source.codebook(job.wave)
+        located = {f.name: locate_file(source, job.wave, f, job.data_dir) for f in codebook.files}
+        hashed += list(located.values())
+        inputs = {name: fp.sha256_file(path) for name, path in located.items()}
+        waves = [job.wave]
+    codebooks = {}
+    for wave in waves:
+        for path in fp.codebook_chain(job.source, wave):
+            codebooks[str(path.relative_to(fp.codebooks_dir()))] = fp.sha256_file(path)
+            hashed.append(path)
+    current = {
+        "notebook": fp.sha256_file(job.notebook),
+        "parameters": dict(job.parameters),
+        "page": page_options(job),
+        "input_files": inputs,
+        "codebooks": codebooks,
+        "package_version": fp.package_version(),
+        "package_digest": fp.package_digest(),
+    }
+    return fp.normalise(current), sorted(set(hashed))
+
+
+def quick_up_to_date(job: RenderJob) -> bool:
+    """Whether the published page is current, judged from file metadata alone (fast path).
+
+    True only when the recorded parameters, page options and package match and no recorded input
+    changed size or modification time. False means "check properly", not "stale".
+    """
+    if job.force or not (job.html.exists() and job.results.exists()):
+        return False
+    record = fp.read_json(job.fingerprint_file)
+    if not isinstance(record, dict) or "fingerprint" not in record:
+        return False
+    recorded = record["fingerprint"]
+    if (recorded.get("parameters") != fp.normalise(dict(job.parameters))
+            or recorded.get("page") != fp.normalise(page_options(job))
+            or recorded.get("package_version") != fp.package_version()
+            or recorded.get("package_digest") != fp.package_digest()
+            or record.get("env") != fp.survey_env()):
+        return False
+    if job.kind == "trends":
+        names = sorted(p.name for p in wave_results_files(Path(job.parameters["results_dir"])))
+        if names != sorted(recorded.get("input_files", {})):
+            return False
+    return fp.files_unchanged(record.get("files") or {})
