@@ -43,7 +43,7 @@ class ArticleSettings:
 
     level: float = 0.95
     share_method: str = "wilson"
-    ratio_method: str = "bonett-price"
+    ratio_method: str = "tang"
     difference_method: str = "newcombe"
     overlap_method: str = "linearization"
     multiplicity: str = "holm"

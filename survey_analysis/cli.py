@@ -11,8 +11,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from survey_analysis.render.batch import PROJECT_ROOT, RenderOutcome
-from survey_analysis.sources import DATA_DIR_ENV
+from survey_analysis.render.jobs import DEFAULT_REPORTS_DIR, PROJECT_ROOT
+
+# Importing survey_analysis.sources would load pandas; tests check the two names agree.
+DATA_DIR_ENV = "SURVEY_DATA_DIR"
 
 EPILOG = f"""
 Raw files are looked for in --data-dir, then ${DATA_DIR_ENV}, then ./data, as
@@ -44,14 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="execute the article notebook per wave and publish HTML pages",
         description="Execute notebooks/framework_battle.ipynb once per wave with papermill, "
         "publish reports/<source>/<wave>.html (no code) with <wave>.results.json beside it, "
-        "then the source's trends page and reports/index.html. Unchanged waves are skipped.",
+        "then the source's trends page (notebooks/trends.ipynb -> reports/<source>/trends.html) "
+        "and reports/index.html. Pages whose inputs are unchanged are skipped. A failing wave "
+        "does not stop the others: its last good page stays published, its executed notebook is "
+        "kept as <wave>.failed.ipynb, and the command exits with status 1.",
     )
     render.add_argument("--source", default="demo", help="survey source (default: demo)")
     render.add_argument("--wave", action="append", dest="waves", metavar="WAVE",
                         help="a wave to render (repeatable; default: every wave of the source)")
     render.add_argument("--data-dir", help=f"folder with the raw files (default: ${DATA_DIR_ENV} "
                         "or ./data)")
-    render.add_argument("--reports-dir", type=Path, default=PROJECT_ROOT / "reports",
+    render.add_argument("--reports-dir", type=Path, default=DEFAULT_REPORTS_DIR,
                         help="where pages are published (default: ./reports)")
     render.add_argument("--set", action="append", type=_parse_parameter, default=[],
                         dest="parameters", metavar="NAME=VALUE",
@@ -59,9 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--force", action="store_true",
                         help="re-render even when inputs are unchanged")
     render.add_argument("--jobs", type=int, default=1, metavar="N",
-                        help="render N waves at once, in separate processes")
+                        help="render N waves at once, in separate processes (default: 1)")
     render.add_argument("--scheduler", metavar="ADDRESS",
-                        help="run waves on a Dask distributed scheduler at ADDRESS")
+                        help="run the pages on the Dask distributed scheduler at ADDRESS, "
+                        "e.g. tcp://10.0.0.5:8786 (workers need this package and the reports "
+                        "folder on a shared file system)")
 
     commands.add_parser("list", help="list the sources and their waves",
                         description="List every source, its waves, and whether the raw files "
@@ -73,21 +80,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(outcome: RenderOutcome, done: int, total: int) -> None:
-    job = outcome.job
-    detail = f" - {outcome.failure}" if outcome.failure else ""
-    print(f"[{done}/{total}] {job.source} {job.stem.name}: {outcome.status} "
-          f"({outcome.seconds:.1f} s){detail}", file=sys.stderr, flush=True)
-
-
 def cmd_render(args: argparse.Namespace) -> int:
-    from survey_analysis.render.site import build_site
+    from survey_analysis.render.progress import ProgressDisplay
+    from survey_analysis.render.site import BuildLocked, build_site
 
-    outcomes = build_site(
-        source=args.source, waves=args.waves, reports_dir=args.reports_dir,
-        parameters=dict(args.parameters), data_dir=args.data_dir, force=args.force,
-        jobs=args.jobs, scheduler=args.scheduler, on_progress=_progress,
-    )
+    try:
+        outcomes = build_site(
+            source=args.source, waves=args.waves, reports_dir=args.reports_dir,
+            parameters=dict(args.parameters), data_dir=args.data_dir, force=args.force,
+            jobs=args.jobs, scheduler=args.scheduler, on_progress=ProgressDisplay(sys.stderr),
+        )
+    except (BuildLocked, ValueError) as error:
+        print(f"survey-report: {error}", file=sys.stderr)
+        return 2
     failures = [o.failure for o in outcomes if o.failure is not None]
     rendered = sum(o.status == "rendered" for o in outcomes)
     skipped = sum(o.status == "skipped" for o in outcomes)

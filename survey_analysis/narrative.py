@@ -172,6 +172,12 @@ METHOD_REFERENCES = {
 }
 
 
+PAIRED_RATIO_REFERENCES = {
+    "tang": "the score method of Tang, Tang & Chan (2003)",
+    "bonett-price": "the method of Bonett & Price (2006)",
+}
+
+
 def methods(article: FrameworkBattle) -> str:
     """The methods appendix: population, bases, weighting, interval methods and comparisons."""
     s = article.settings
@@ -197,7 +203,8 @@ share's base is the conditioning group; each figure's base is printed beside it.
 **Intervals.** All intervals are two-sided at {level}% confidence. Shares:
 {METHOD_REFERENCES.get(s.share_method, s.share_method)}. The TensorFlow-to-PyTorch size ratio and
 the difference of the two shares compare answers of the *same* respondents, so they use paired
-methods: the ratio by {s.ratio_method} (Bonett & Price 2006) and the difference by Newcombe's
+methods: the ratio by {PAIRED_RATIO_REFERENCES.get(s.ratio_method, s.ratio_method)} and the
+difference by Newcombe's
 method 10 for paired data (Newcombe 1998b), tested with McNemar's test. Means use the t interval.
 
 **Comparisons.** TensorFlow users and PyTorch users *overlap* (a respondent may use both), so

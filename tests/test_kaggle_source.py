@@ -27,9 +27,11 @@ from survey_analysis.variables import canonical_variables
 from survey_analysis.wave import SurveyWave, load_wave
 
 WAVES = ("2017", "2018", "2019", "2020", "2021", "2022")
-DATA_DIR = Path(
-    os.environ.get("SURVEY_DATA_DIR")
-    or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DATA_DIR = next(
+    (Path(c) for c in (os.environ.get("SURVEY_DATA_DIR"),
+                       Path(__file__).resolve().parents[1].parent / "shared" / "data")
+     if c and (Path(c) / "kaggle").is_dir()),
+    Path(__file__).resolve().parents[1].parent / "shared" / "data",
 )
 KAGGLE_DIR = DATA_DIR / "kaggle"
 real_data = [
@@ -55,7 +57,7 @@ RAW_FILES = {
 # 2022 have no statement, their counts come from SOURCES.md.
 RESPONDENTS = {"2017": 16716, "2018": 23859, "2019": 19717, "2020": 20036, "2021": 25973,
                "2022": 23997}
-DURATION = {year: "Time from Start to Finish (seconds)" for year in ("2018", "2019", "2020", "2021")}
+DURATION = dict.fromkeys(("2018", "2019", "2020", "2021"), "Time from Start to Finish (seconds)")
 DURATION["2022"] = "Duration (in seconds)"
 # Framework question columns (prefix) and the TensorFlow / PyTorch / None columns, per SOURCES.md.
 FRAMEWORKS = {

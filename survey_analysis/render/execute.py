@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import papermill
-from papermill.exceptions import PapermillExecutionError
-
 logger = logging.getLogger(__name__)
 
 KERNEL_NAME = "survey-analysis"
@@ -52,6 +49,8 @@ def ensure_kernel(name: str = KERNEL_NAME) -> None:
 
 def notebook_parameters(notebook: Path) -> dict[str, Any]:
     """The parameters a notebook declares in its cell tagged ``parameters``."""
+    import papermill
+
     declared = papermill.inspect_notebook(str(notebook))
     if not declared:
         raise ParameterError(f"{notebook}: no cell tagged 'parameters'")
@@ -97,6 +96,9 @@ def execute_notebook(
     The executed notebook is written even when a cell fails (papermill marks the failing cell),
     so it can be kept for debugging.
     """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     check_parameters(notebook, parameters)
     output.parent.mkdir(parents=True, exist_ok=True)
     try:

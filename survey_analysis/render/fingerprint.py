@@ -91,6 +91,10 @@ def git_commit() -> str:
     return git_state()["commit"]
 
 
+def templates_dir() -> Path:
+    return Path(str(resources.files("survey_analysis").joinpath("templates")))
+
+
 def codebooks_dir() -> Path:
     return Path(str(resources.files("survey_analysis").joinpath("codebooks")))
 

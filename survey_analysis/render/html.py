@@ -5,22 +5,17 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
-from importlib import resources as importlib_resources
-from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
+from survey_analysis.render.fingerprint import templates_dir
 from survey_analysis.results import RESULTS_MIMETYPE
 
 TEMPLATE_NAME = "article"
 REMOVED_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
-
-
-def templates_dir() -> Path:
-    return Path(str(importlib_resources.files("survey_analysis").joinpath("templates")))
 
 
 class ReaderOutputs(Preprocessor):

@@ -1,120 +1,198 @@
-"""The site around the articles: the index page linking every source, wave and trends page."""
+"""The site: render a source's wave pages and trends page, then the index linking every page."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Mapping
+import contextlib
+import fcntl
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
-from survey_analysis.formatting import format_interval
-from survey_analysis.render.batch import (
+from survey_analysis.render import fingerprint as fp
+from survey_analysis.render.batch import render
+from survey_analysis.render.jobs import (
+    DEFAULT_REPORTS_DIR,
     RenderOutcome,
-    git_commit,
-    package_version,
     plan_jobs,
-    render,
-    write_atomic,
+    plan_trends_job,
+    wave_results_files,
 )
-from survey_analysis.render.html import templates_dir
-from survey_analysis.sources import get_source, list_sources, wave_sort_key
+from survey_analysis.render.progress import Progress
 
+logger = logging.getLogger(__name__)
 HEADLINE_IDS = ("share.either", "share.tensorflow", "share.pytorch", "ratio.tensorflow_to_pytorch")
+INDEX_DIGEST = re.compile(r'<meta name="survey-index-inputs" content="([0-9a-f]+)">')
 
 
-def _read(path: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+class BuildLocked(RuntimeError):
+    """Another build is publishing into the same reports folder."""
 
 
-def _wave_entry(folder: Path, results_file: Path) -> dict[str, Any]:
-    stem = results_file.name.removesuffix(".results.json")
-    results = _read(results_file) or {}
+@contextlib.contextmanager
+def build_lock(reports_dir: Path) -> Iterator[None]:
+    """Hold ``reports_dir/.render.lock`` for the build; then remove temporary files that a killed
+    build left behind (only a build holding the lock writes into the folder)."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    with (reports_dir / ".render.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another survey-report render is publishing into {reports_dir}; "
+                              "wait for it to finish") from None
+        for stale in reports_dir.glob("**/.*.tmp"):
+            stale.unlink(missing_ok=True)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_site(
+    source: str = "demo",
+    waves: Iterable[str] | None = None,
+    reports_dir: Path = DEFAULT_REPORTS_DIR,
+    parameters: Mapping[str, Any] | None = None,
+    data_dir: str | None = None,
+    force: bool = False,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    executor: Any | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    trends: bool = True,
+) -> list[RenderOutcome]:
+    """Render a source's waves, then its trends page, then rewrite the index if anything changed.
+
+    Failures are returned, not raised. ``scheduler`` runs the pages on a Dask cluster at that
+    address; ``executor`` takes any ``concurrent.futures``-style executor instead.
+    """
+    reports_dir = Path(reports_dir)
+    planned = plan_jobs(source, waves, reports_dir, parameters, data_dir, force, trends=trends)
+    trend_jobs = [plan_trends_job(source, reports_dir, force)] if trends else []
+    progress = Progress(total=len(planned) + len(trend_jobs))
+    with build_lock(reports_dir), _executor(scheduler, executor) as pool:
+        outcomes = render(planned, pool, jobs, on_progress, progress=progress)
+        if trend_jobs:
+            outcomes += render(trend_jobs, pool, 1, on_progress, progress=progress)
+        write_index(reports_dir)
+    return outcomes
+
+
+@contextlib.contextmanager
+def _executor(scheduler: str | None, executor: Any | None) -> Iterator[Any | None]:
+    if not scheduler:
+        yield executor
+        return
+    from distributed import Client
+
+    with Client(scheduler) as client:
+        yield client
+
+
+def _read(path: Path) -> Any:
+    return fp.read_json(path)
+
+
+def _rendered(record: Any) -> dict[str, Any]:
+    return dict(record.get("rendered") or {}) if isinstance(record, dict) else {}
+
+
+def _change_text(change: Mapping[str, Any]) -> str:
+    from survey_analysis.formatting import format_value
+
+    kind, unit = change.get("kind") or "", change.get("unit") or ""
+    text = (f"{change.get('label')}: {format_value(change.get('old'), kind, unit)} → "
+            f"{format_value(change.get('new'), kind, unit)}")
+    if change.get("significance_flipped"):
+        verdict = {True: "significant", False: "no clear difference", None: "none"}
+        text += (f" (verdict flipped: {verdict[change.get('old_significant')]} → "
+                 f"{verdict[change.get('new_significant')]})")
+    return text
+
+
+def _page_entry(folder: Path, stem: str) -> dict[str, Any]:
+    from survey_analysis.formatting import format_interval
+
+    results = _read(folder / f"{stem}.results.json") or {}
     by_id = {r["id"]: r for r in results.get("results", [])}
-    headline = []
-    for result_id in HEADLINE_IDS:
-        record = by_id.get(result_id)
-        if record is not None:
-            headline.append({"label": record["label"], "text": format_interval(record)})
-    inputs = _read(folder / f"{stem}.inputs.json") or {}
-    changes = _read(folder / f"{stem}.changes.json") or []
+    record = _read(folder / f"{stem}.inputs.json")
+    finger = record.get("fingerprint", {}) if isinstance(record, dict) else {}
+    changes = _read(folder / f"{stem}.changes.json") or {}
     return {
         "wave": stem,
         "href": f"{folder.name}/{stem}.html",
         "title": results.get("title", stem),
         "population": results.get("population_label", ""),
         "base": by_id.get("share.either", {}).get("n"),
-        "headline": headline,
-        "inputs": {k: v[:12] for k, v in inputs.get("input_files", {}).items()},
+        "headline": [{"label": by_id[i]["label"], "text": format_interval(by_id[i])}
+                     for i in HEADLINE_IDS if i in by_id],
+        "inputs": {k: v[:12] for k, v in sorted(finger.get("input_files", {}).items())},
+        "rendered": _rendered(record),
         "failed": (folder / f"{stem}.failed.ipynb").exists(),
-        "changes": changes,
+        "changes": [_change_text(c) for c in changes.get("changes", [])],
+        "changed_by": changes.get("current", {}),
     }
 
 
 def collect_site(reports_dir: Path) -> list[dict[str, Any]]:
-    """Every rendered source and wave under ``reports_dir``, for the index."""
+    """Every rendered source, wave and trends page under ``reports_dir``, for the index."""
+    from survey_analysis.sources import get_source, list_sources, wave_sort_key
+
     sources = []
     for name in list_sources():
         folder = reports_dir / name
-        if not folder.is_dir():
-            continue
-        waves = sorted(
-            (p for p in folder.glob("*.results.json") if not p.name.startswith("trends")),
-            key=lambda p: wave_sort_key(p.name.removesuffix(".results.json")),
-        )
-        if not waves:
+        stems = sorted((p.name.removesuffix(".results.json") for p in wave_results_files(folder)),
+                       key=wave_sort_key)
+        if not stems:
             continue
         source = get_source(name)
+        trends = (_page_entry(folder, "trends") if (folder / "trends.html").exists()
+                  else None)
         sources.append({
-            "name": name,
-            "title": source.title,
-            "licence": source.licence,
-            "synthetic": source.synthetic,
-            "trends": f"{name}/trends.html" if (folder / "trends.html").exists() else None,
-            "waves": [_wave_entry(folder, p) for p in waves],
+            "name": name, "title": source.title, "licence": source.licence,
+            "synthetic": source.synthetic, "trends": trends,
+            "waves": [_page_entry(folder, stem) for stem in stems],
         })
     return sources
 
 
-def write_index(reports_dir: Path, context: Mapping[str, Any] | None = None) -> Path:
-    """Write ``reports_dir/index.html`` from the results files found there."""
+def index_inputs_digest(reports_dir: Path) -> str:
+    """A digest of everything the index shows, so an unchanged site keeps its index untouched."""
+    digest = hashlib.sha256(fp.package_digest().encode())
+    for path in sorted(reports_dir.glob("*/*")):
+        name = path.name
+        if name.endswith((".results.json", ".inputs.json", ".changes.json")):
+            record = _read(path)
+            if isinstance(record, dict):
+                record.pop("files", None)  # refreshed file metadata does not change the index
+            digest.update(f"{path.relative_to(reports_dir)}\0".encode())
+            digest.update(repr(record).encode())
+        elif name.endswith((".failed.ipynb", ".html")):
+            digest.update(f"{path.relative_to(reports_dir)}\0".encode())
+    return digest.hexdigest()
+
+
+def write_index(reports_dir: Path, force: bool = False) -> Path:
+    """Write ``reports_dir/index.html`` from the files published there (unless unchanged)."""
+    reports_dir = Path(reports_dir)
+    path = reports_dir / "index.html"
+    digest = index_inputs_digest(reports_dir)
+    if not force and path.exists():
+        found = INDEX_DIGEST.search(path.read_text(encoding="utf-8"))
+        if found and found.group(1) == digest:
+            return path
+    import jinja2
+
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir() / "site")),
+        loader=jinja2.FileSystemLoader(str(fp.templates_dir() / "site")),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
-    css = (templates_dir() / "article" / "article.css").read_text(encoding="utf-8")
+    css = (fp.templates_dir() / "article" / "article.css").read_text(encoding="utf-8")
     html = environment.get_template("index.html.j2").render(
-        sources=collect_site(reports_dir), css=css, package_version=package_version(),
-        **dict(context or {}),
+        sources=collect_site(reports_dir), css=css, package_version=fp.package_version(),
+        inputs_digest=digest,
     )
-    path = reports_dir / "index.html"
-    write_atomic(path, html)
+    fp.write_atomic(path, html)
     return path
-
-
-def build_site(
-    source: str = "demo",
-    waves: Iterable[str] | None = None,
-    reports_dir: Path = Path("reports"),
-    parameters: Mapping[str, Any] | None = None,
-    data_dir: str | None = None,
-    force: bool = False,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    on_progress: Callable[[RenderOutcome, int, int], None] | None = None,
-) -> list[RenderOutcome]:
-    """Render a source's waves, then rewrite the index; failures are returned, not raised."""
-    planned = plan_jobs(source, waves, Path(reports_dir), parameters, data_dir, force)
-    if scheduler:
-        from distributed import Client
-
-        with Client(scheduler) as client:
-            outcomes = render(planned, executor=client, on_progress=on_progress)
-    else:
-        outcomes = render(planned, jobs_in_parallel=jobs, on_progress=on_progress)
-    write_index(Path(reports_dir), {"git_commit": git_commit()})
-    return outcomes

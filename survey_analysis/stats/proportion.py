@@ -60,11 +60,14 @@ def _lr_stat(p: np.ndarray, x: np.ndarray, n: np.ndarray, target: np.ndarray) ->
 
 
 def _lr_lower(x: np.ndarray, n: np.ndarray, z: float) -> np.ndarray:
-    ok = x > 0
-    xs, ns = np.where(ok, x, 1.0), np.where(ok, n, 2.0)
+    xs, ns = np.where(x > 0, x, 1.0), np.where(x > 0, n, 2.0)
     ph = xs / ns
     target = xlogy(xs, ph) + xlog1py(ns - xs, -ph) - z * z / 2.0
-    root = solve_bracketed(_lr_stat, np.full_like(xs, _TINY), ph, (xs, ns, target))
+    tiny = np.full_like(xs, _TINY)
+    # x = 0, or a tiny non-integer (weighted) x whose likelihood stays within z^2/2 of
+    # its maximum all the way down to p = 1e-300: the lower limit is 0
+    ok = (x > 0) & (_lr_stat(tiny, xs, ns, target) < 0)
+    root = solve_bracketed(_lr_stat, np.where(ok, tiny, ph), ph, (xs, ns, target))
     return np.where(ok, root, 0.0)
 
 

@@ -63,7 +63,10 @@ def test_agresti_caffo_matches_statsmodels_before_truncation():
         assert (r.lower, r.upper) == pytest.approx((max(lo, -1), min(hi, 1)), abs=1e-9)
 
 
-@pytest.mark.parametrize(("ours", "theirs"), [("koopman", "score"), ("katz", "log")])
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [("koopman", "score"), ("katz", "log"), ("adjusted-log", "log-adjusted")],
+)
 def test_ratio_matches_confint_proportions_2indep(ours, theirs):
     for (x1, n1), (x2, n2) in PAIRS:
         r = stats.ratio_interval(x1, n1, x2, n2, method=ours)

@@ -1,0 +1,207 @@
+"""Rendering one page: execute, convert, publish atomically; never replace a good page with a
+bad one.
+
+Files of a page ``reports/<source>/<name>``: ``.html`` (the page), ``.results.json`` (its figures),
+``.ipynb`` (the executed notebook), ``.changes.json`` (figures that changed at the last re-render),
+``.inputs.json`` (its fingerprint, written last: a render killed half-way is redone next time) and,
+after a failed render, ``.failed.ipynb`` (the executed notebook, kept for debugging).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from survey_analysis.render import fingerprint as fp
+from survey_analysis.render.jobs import (
+    RenderFailure,
+    RenderJob,
+    RenderOutcome,
+    current_fingerprint,
+    quick_up_to_date,
+)
+
+logger = logging.getLogger(__name__)
+COMPARED_KEYS = ("estimate", "lower", "upper")
+
+
+def render_one(job: RenderJob) -> RenderOutcome:
+    """Render one page unless its inputs are unchanged; failures are returned, not raised."""
+    started = time.perf_counter()
+    if quick_up_to_date(job):
+        return RenderOutcome(job, "skipped", time.perf_counter() - started)
+    try:
+        current, hashed = current_fingerprint(job)
+    except Exception as error:
+        return _failed(job, started, RenderFailure(job.source, job.wave,
+                                                   f"{type(error).__name__}: {error}"))
+    record = fp.read_json(job.fingerprint_file)
+    if (not job.force and isinstance(record, dict) and record.get("fingerprint") == current
+            and job.html.exists() and job.results.exists()):
+        # Same content, touched files: refresh the metadata so the next check is fast.
+        fp.write_json_atomic(job.fingerprint_file, {**record, "files": fp.stat_record(hashed),
+                                                    "env": fp.survey_env()}, sort_keys=True)
+        return RenderOutcome(job, "skipped", time.perf_counter() - started)
+    if job.kind == "trends" and len(current["input_files"]) < 2:
+        return RenderOutcome(job, "skipped", time.perf_counter() - started)
+    with tempfile.TemporaryDirectory(prefix="survey-render-") as scratch:
+        return _execute_and_publish(job, current, hashed, Path(scratch), started)
+
+
+def _execute_and_publish(job: RenderJob, current: Mapping[str, Any], hashed: list[Path],
+                         scratch: Path, started: float) -> RenderOutcome:
+    import nbformat
+
+    from survey_analysis.render.execute import ExecutionFailed, ensure_kernel, execute_notebook
+    from survey_analysis.render.html import export_html, extract_results
+
+    ensure_kernel()
+    executed = scratch / job.executed.name
+    try:
+        execute_notebook(job.notebook, executed, job.parameters, cwd=job.notebook.parent)
+    except ExecutionFailed as error:
+        return _failed(job, started, RenderFailure(
+            job.source, job.wave, f"{error.ename}: {error.evalue}", error.cell_index,
+            error.ename, _keep_failed(executed, job), error.source))
+    except Exception as error:
+        return _failed(job, started, RenderFailure(
+            job.source, job.wave, f"{type(error).__name__}: {error}", None, None,
+            _keep_failed(executed, job)))
+    nb = nbformat.read(executed, as_version=4)
+    results = extract_results(nb)
+    if results is None:
+        return _failed(job, started, RenderFailure(
+            job.source, job.wave, "the notebook published no results (ResultSet.publish())",
+            failed_notebook=_keep_failed(executed, job)))
+    title = results.get("title") or f"{job.source} {job.wave}"
+    try:
+        html = export_html(nb, title, {**page_context(job, results, current), "title": title})
+    except Exception as error:
+        return _failed(job, started, RenderFailure(
+            job.source, job.wave, f"converting to HTML: {type(error).__name__}: {error}",
+            failed_notebook=_keep_failed(executed, job)))
+    previous = fp.read_json(job.results)
+    changes = compare_results(previous, results)
+    # Publish: every file atomically, the fingerprint last.
+    fp.write_atomic(job.executed, nbformat.writes(_stable_notebook(nb)) + "\n")
+    fp.write_json_atomic(job.results, results)
+    fp.write_atomic(job.html, html)
+    if changes:
+        fp.write_json_atomic(job.changes_file, {
+            "page": job.html.name, "previous": _rendered_info(job, previous_record(job)),
+            "current": _rendered_info(job, None), "changes": changes})
+    fp.write_json_atomic(job.fingerprint_file, {
+        "fingerprint": current, "files": fp.stat_record(hashed), "env": fp.survey_env(),
+        "rendered": _rendered_info(job, None)}, sort_keys=True)
+    job.failed_notebook.unlink(missing_ok=True)
+    return RenderOutcome(job, "rendered", time.perf_counter() - started, changes=changes)
+
+
+def previous_record(job: RenderJob) -> dict[str, Any] | None:
+    record = fp.read_json(job.fingerprint_file)
+    return record if isinstance(record, dict) else None
+
+
+def _rendered_info(job: RenderJob, record: Mapping[str, Any] | None) -> dict[str, Any]:
+    if record is not None:
+        return dict(record.get("rendered") or {})
+    info = {**fp.git_state(), "package_version": fp.package_version(), "command": job.command()}
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        info["rendered_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(epoch)))
+    return info
+
+
+def page_context(job: RenderJob, results: Mapping[str, Any],
+                 current: Mapping[str, Any]) -> dict[str, Any]:
+    """What the page template shows around the notebook: provenance and links."""
+    from survey_analysis.sources import get_source
+
+    source = get_source(job.source)
+    git = fp.git_state()
+    files = list(results.get("input_files") or [])
+    if not files:
+        files = [{"name": name, "sha256": digest}
+                 for name, digest in sorted(current.get("input_files", {}).items())]
+    context = {
+        "source": job.source,
+        "source_title": source.title,
+        "wave": job.wave if job.kind == "wave" else "all waves (trends)",
+        "licence": source.licence,
+        "synthetic": source.synthetic,
+        "parameters": job.shown_parameters(),
+        "package_version": fp.package_version(),
+        "package_digest": current.get("package_digest", "")[:12],
+        "git_commit": git["commit"] + (" (with uncommitted changes)" if git["dirty"] else ""),
+        "git_date": git["commit_date"],
+        "command": job.command(),
+        "input_files": files,
+        "codebooks": sorted(current.get("codebooks", {}).items()),
+        "index_href": "../index.html",
+        "links": [{"href": href, "text": text} for href, text in job.links],
+    }
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        context["rendered_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(int(epoch)))
+    return context
+
+
+def _stable_notebook(nb):
+    """Drop papermill's timings so re-rendering identical inputs gives identical files."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def _keep_failed(executed: Path, job: RenderJob) -> str | None:
+    if not executed.exists():
+        return None
+    fp.write_atomic(job.failed_notebook, executed.read_bytes())
+    return str(job.failed_notebook)
+
+
+def _failed(job: RenderJob, started: float, failure: RenderFailure) -> RenderOutcome:
+    logger.info("render failed: %s", failure)
+    return RenderOutcome(job, "failed", time.perf_counter() - started, failure=failure)
+
+
+def compare_results(
+    previous: Mapping[str, Any] | None, current: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Figures whose published value, interval or significance verdict changed since the last
+    render: id, label, kind, old and new value, and whether the verdict flipped."""
+    if not previous:
+        return []
+    old = {r["id"]: r for r in previous.get("results", [])}
+    changes = []
+    for record in current.get("results", []):
+        before = old.get(record["id"])
+        if before is None:
+            continue
+        moved = any(_differs(before.get(k), record.get(k)) for k in COMPARED_KEYS)
+        flipped = before.get("significant") != record.get("significant")
+        if moved or flipped:
+            changes.append({
+                "id": record["id"], "label": record.get("label"), "kind": record.get("kind"),
+                "unit": record.get("unit", ""),
+                "old": before.get("estimate"), "new": record.get("estimate"),
+                "old_interval": [before.get("lower"), before.get("upper")],
+                "new_interval": [record.get("lower"), record.get("upper")],
+                "old_significant": before.get("significant"),
+                "new_significant": record.get("significant"),
+                "significance_flipped": flipped,
+            })
+    return changes
+
+
+def _differs(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is not b
+    return abs(float(a) - float(b)) > 1e-9

@@ -1,0 +1,237 @@
+"""The trends article of a source: figures across waves, changes, breaks, all worded from results.
+
+Computations are in :mod:`survey_analysis.trends`; this module turns them into the sentences,
+tables and charts that ``notebooks/trends.ipynb`` displays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from survey_analysis.formatting import format_bounds, format_interval, format_p_value, format_value
+from survey_analysis.plots import Chart
+from survey_analysis.results import ResultSet
+from survey_analysis.tables import HEADLINE_IDS
+from survey_analysis.trends import (
+    FIGURE_VARIABLES,
+    SeriesBreak,
+    WaveFigures,
+    figure_changes,
+    figure_variable,
+    read_waves,
+    series_breaks,
+    trend_results,
+)
+
+LINE_COLOURS = {"share.tensorflow": "#E69F00", "share.pytorch": "#0072B2",
+                "share.either": "#7f7f7f", "share.both": "#009E73",
+                "ratio.tensorflow_to_pytorch": "#CC79A7"}
+
+
+@dataclass(frozen=True)
+class Trends:
+    source: str
+    title: str
+    synthetic: bool
+    waves: Sequence[WaveFigures]
+    changes: ResultSet
+    breaks: Sequence[SeriesBreak]
+    multiplicity: str
+
+
+def load_trends(source: str, results_dir: str | None = None,
+                multiplicity: str = "holm") -> Trends:
+    """Read a source's published waves and compute every headline figure's changes."""
+    from survey_analysis.sources import get_source
+
+    src = get_source(source)
+    folder = Path(results_dir) if results_dir else Path("reports") / source
+    names = [p.name.removesuffix(".results.json") for p in folder.glob("*.results.json")]
+    codebooks = {w: src.codebook(w) for w in names if w in src.waves}
+    waves = read_waves(folder, codebooks)
+    if len(waves) < 2:
+        raise ValueError(f"{folder}: a trends page needs at least two rendered waves, found "
+                         f"{len(waves)}")
+    changes = figure_changes(waves, HEADLINE_IDS, multiplicity)
+    variables = sorted(set(FIGURE_VARIABLES.values()))
+    breaks = [b for v in variables for b in series_breaks(waves, v)]
+    results = trend_results(waves, changes, title=f"{src.title}: trends across waves",
+                            source=source)
+    return Trends(source, src.title, src.synthetic, waves, results, breaks, multiplicity)
+
+
+def standfirst(t: Trends) -> str:
+    synthetic = " Synthetic demonstration data: no real person answered." if t.synthetic else ""
+    return (f"*Every headline figure of the framework battle across the {len(t.waves)} waves of "
+            f"the {t.title} ({t.waves[0].wave} to {t.waves[-1].wave}), with each wave-over-wave "
+            f"change and its confidence interval.*{synthetic}")
+
+
+def _label(t: Trends, fid: str) -> str:
+    for w in reversed(t.waves):
+        if fid in w.records:
+            return w.records[fid].get("label", fid)
+    return fid
+
+
+def _verdict(r) -> str:
+    if r.flag == "not comparable":
+        return "not comparable (question changed)"
+    if r.significant:
+        return "significant"
+    return "no clear difference"
+
+
+def change_sentence(t: Trends, fid: str) -> str:
+    """How one figure moved: first and last value, and each consecutive change in words."""
+    points = [(w.wave, w.records.get(fid)) for w in t.waves if fid in w.records]
+    points = [(wave, r) for wave, r in points if r.get("estimate") is not None]
+    if len(points) < 2:
+        return f"*{_label(t, fid)}*: not reported in two or more waves."
+    (w0, r0), (w1, r1) = points[0], points[-1]
+    kind, unit = r1.get("kind", "share"), r1.get("unit") or ""
+    parts = []
+    for r in t.changes:
+        if not r.id.startswith(f"change.{fid}."):
+            continue
+        pair = r.id.removeprefix(f"change.{fid}.").replace("..", " to ")
+        if r.flag == "not comparable":
+            parts.append(f"{pair}: not comparable ({r.method.removeprefix('not comparable: ')})")
+            continue
+        word = "changed" if r.significant else "no clear difference"
+        if r.significant:
+            word = ("rose" if (r.estimate > (1 if r.kind == "ratio" else 0)) else "fell")
+        parts.append(f"{pair}: **{word}** ({format_value(r.estimate, r.kind, r.unit)}, "
+                     f"{round(100 * r.level)}% CI {format_bounds(r, r.unit)}, adjusted p "
+                     f"{format_p_value(r.p_value)})")
+    return (f"*{_label(t, fid)}*: {format_value(r0['estimate'], kind, unit)} in {w0}, "
+            f"{format_value(r1['estimate'], kind, unit)} in {w1}. " + "; ".join(parts) + ".")
+
+
+def summary(t: Trends) -> str:
+    """The opening paragraph: how many changes hold up, and the headline movers."""
+    tested = [r for r in t.changes if r.p_value is not None]
+    clear = [r for r in tested if r.significant]
+    text = (f"Of {len(tested)} wave-over-wave changes tested, **{len(clear)}** "
+            f"{'is' if len(clear) == 1 else 'are'} significant after "
+            f"{t.multiplicity.capitalize()} adjustment; the others read \"no clear difference\".")
+    if t.breaks:
+        text += (" The series break where a question changed: "
+                 + "; ".join(str(b) for b in t.breaks)
+                 + ". Changes across a break are shown but not tested.")
+    return text
+
+
+def figures_table(t: Trends) -> pd.DataFrame:
+    """Each headline figure (rows) in each wave (columns): estimate, interval and base."""
+    rows = {}
+    for fid in HEADLINE_IDS:
+        row = {}
+        for w in t.waves:
+            r = w.records.get(fid)
+            row[w.wave] = format_interval(r) if r is not None else "–"
+        rows[_label(t, fid)] = row
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "Figure"
+    return frame.reset_index()
+
+
+def changes_table(t: Trends) -> pd.DataFrame:
+    rows = []
+    for r in t.changes:
+        shown = r.estimate is not None
+        rows.append({
+            "Change": r.label,
+            "Estimate": format_value(r.estimate, r.kind, r.unit) if shown else "–",
+            f"{round(100 * r.level)}% CI": format_bounds(r, r.unit) if shown else "",
+            "Adjusted p": format_p_value(r.p_value),
+            "Verdict": _verdict(r),
+            "Base": f"n = {r.n1:,} vs {r.n2:,}" if r.n1 is not None else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def trend_chart(t: Trends, ids: Sequence[str], title: str) -> Chart | None:
+    """Lines with interval bands across waves; a dashed rule and a gap mark each series break."""
+    series = [(fid, [(i, w.records.get(fid)) for i, w in enumerate(t.waves)]) for fid in ids]
+    series = [(fid, [(i, r) for i, r in pts if r is not None and r.get("estimate") is not None])
+              for fid, pts in series]
+    series = [(fid, pts) for fid, pts in series if len(pts) >= 2]
+    if not series:
+        return None
+    ratio = all(pts[-1][1].get("kind") == "ratio" for _, pts in series)
+    scale = 1 if ratio else 100
+    fig = Figure(figsize=(8, 4.2))
+    ax = fig.subplots()
+    cuts = {t.waves.index(next(w for w in t.waves if w.wave == b.after))
+            for b in t.breaks if b.variable in {figure_variable(fid) for fid, _ in series}}
+    for fid, pts in series:
+        colour = LINE_COLOURS.get(fid)
+        segment: list = []
+        for i, r in pts + [(None, None)]:
+            if i is None or i in cuts:
+                if segment:
+                    xs = [x for x, _ in segment]
+                    ax.plot(xs, [scale * s["estimate"] for _, s in segment], "o-", color=colour,
+                            label=_label(t, fid) if segment is not None else None)
+                    ax.fill_between(xs, [scale * s["lower"] for _, s in segment],
+                                    [scale * s["upper"] for _, s in segment], color=colour,
+                                    alpha=0.18, linewidth=0)
+                segment = []
+            if i is not None:
+                segment.append((i, r))
+    for cut in sorted(cuts):
+        ax.axvline(cut - 0.5, color="#cf222e", linestyle="--", linewidth=1)
+        ax.text(cut - 0.45, ax.get_ylim()[1], "question changed", color="#cf222e", fontsize=8,
+                va="top")
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=False))
+    ax.legend(unique.values(), unique.keys(), fontsize=8, loc="best")
+    ax.set_xticks(range(len(t.waves)), [w.wave for w in t.waves])
+    ax.set_ylabel("Ratio (TensorFlow / PyTorch)" if ratio else "Share (%)")
+    if ratio:
+        ax.axhline(1, color="#57606a", linewidth=0.8)
+    ax.set_title(title)
+    fig.tight_layout()
+    level = round(100 * series[0][1][0][1]["level"])
+    bases = "; ".join(f"{w.wave}: n = {w.records[series[0][0]]['n']:,}" for w in t.waves
+                      if series[0][0] in w.records)
+    alt = f"{title}. " + "; ".join(
+        f"{_label(t, fid)}: " + ", ".join(f"{t.waves[i].wave} {format_value(r['estimate'], r['kind'])}"
+                                          for i, r in pts) for fid, pts in series)
+    caption = (f"{title}, by wave. Bands: {level}% confidence intervals as published on each "
+               f"wave's page. Bases ({_label(t, series[0][0])}): {bases}."
+               + (" Dashed rule: the question changed, the series is not comparable across it."
+                  if cuts else ""))
+    return Chart(fig, alt, caption)
+
+
+def methods(t: Trends) -> str:
+    return f"""
+**Data.** The figures are read from each wave's published results file
+(`reports/{t.source}/<wave>.results.json`), exactly as printed on the wave pages; nothing is
+re-estimated from the respondents here.
+
+**Changes.** Each wave is an independent sample, so a change between two waves is a comparison of
+independent samples. Shares: Newcombe's hybrid score interval for a difference of proportions
+(Newcombe 1998, method 10) from the counts, with the pooled z test; weighted shares: the MOVER
+square-and-add of the two published intervals (Zou & Donner 2008). Means: Welch's interval and t
+test. The TensorFlow-to-PyTorch ratio: the ratio of the two waves' ratios, by MOVER on the log
+scale. Differences are in percentage points; a ratio of ratios below 1 means the ratio fell.
+A respondent may answer more than one wave; the waves are treated as independent samples.
+
+**Multiple comparisons.** All {len([r for r in t.changes if r.p_value is not None])} tested
+changes on this page form one family; p-values are adjusted by the {t.multiplicity.capitalize()}
+method and a change is called significant only when its adjusted p-value is below the
+significance level. Otherwise it reads "no clear difference". Intervals are not adjusted.
+
+**Breaks in comparability.** Each wave's codebook states, under `comparability:`, the series its
+question belongs to (for example "past 5 years" or "regular basis"). A change of series between
+consecutive waves is a break: the charts leave a gap and a dashed rule there, and the change
+across it is shown without a test.
+"""
