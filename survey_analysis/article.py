@@ -133,6 +133,15 @@ class FrameworkBattle:
         return self.results[result_id]
 
     @property
+    def comparable(self) -> bool:
+        """Whether the wave asked about both frameworks, so the two can be compared at all."""
+        return all(self.asked.values())
+
+    @property
+    def frameworks_not_asked(self) -> list[str]:
+        return [GROUP_LABELS[name] for name, asked in self.asked.items() if not asked]
+
+    @property
     def framework_base(self) -> pd.DataFrame:
         return self.wave.respondents[self.wave.respondents["frameworks_answered"].astype(bool)]
 

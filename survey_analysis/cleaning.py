@@ -144,9 +144,13 @@ def clean_respondents(
     entries.append(entry)
     if "duplicates" in rules:
         spec = rules["duplicates"]
-        table, entry = drop_duplicate_submissions(
-            table, key="person_key", order_by="submitted_at", keep=spec.get("keep", "last")
-        )
+        if spec.get("checkable", True):
+            table, entry = drop_duplicate_submissions(
+                table, key="person_key", order_by="submitted_at", keep=spec.get("keep", "last")
+            )
+        else:  # said in the log, so a reader sees the step was considered, not forgotten
+            entry = LogEntry("duplicate submissions", len(table), len(table),
+                             f"not checked: {spec['reason']}")
         entries.append(entry)
     if "min_duration_seconds" in rules:
         table, entry = drop_speeders(table, float(rules["min_duration_seconds"]))

@@ -387,8 +387,9 @@ def _selected_sets(raw: pd.DataFrame, question: Question) -> tuple[list[list[str
     for col in spec["columns"]:
         present = ~_blank(raw[col])
         answered |= present
+        values = raw[col].tolist()  # positional access in the loop is the slow part otherwise
         for i in np.flatnonzero(present.to_numpy()):
-            selections[i].append(str(raw[col].iat[i]).strip())
+            selections[i].append(str(values[i]).strip())
     return selections, answered
 
 

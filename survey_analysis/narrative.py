@@ -52,7 +52,8 @@ def headline(article: FrameworkBattle) -> str:
     if _unavailable(either, pt):
         if tf.shown:
             return (lead + f"{_pct(tf)} use TensorFlow ({_ci(tf)}). PyTorch use was "
-                    f"{_unavailable(pt) or 'not reported'}, so the battle cannot be scored here.")
+                    f"{_unavailable(pt) or 'not reported'}, so the battle cannot be scored "
+                    "here.")
         return lead + "the framework shares cannot be reported."
     both = article["share.both"]
     return (
@@ -63,9 +64,19 @@ def headline(article: FrameworkBattle) -> str:
     )
 
 
+def _not_offered(article: FrameworkBattle) -> str | None:
+    missing = article.frameworks_not_asked
+    if not missing:
+        return None
+    return (f"{' and '.join(missing)} was not an answer option in this wave, so the two "
+            "communities cannot be compared here")
+
+
 def ratio(article: FrameworkBattle) -> str:
     """TensorFlow's community size relative to PyTorch's, worded by its interval."""
     r = article["ratio.tensorflow_to_pytorch"]
+    if not article.comparable:
+        return ""  # the headline has already said which framework the wave did not offer
     if (why := _unavailable(r)) is not None:
         return f"The relative size of the two communities is {why}."
     if not r.significant:
@@ -86,6 +97,8 @@ def overlap(article: FrameworkBattle) -> str:
     """How many users of one framework also use the other."""
     tf_given_pt = article["conditional.tensorflow_given_pytorch"]
     pt_given_tf = article["conditional.pytorch_given_tensorflow"]
+    if (why := _not_offered(article)) is not None:
+        return f"{why}."
     if (why := _unavailable(tf_given_pt, pt_given_tf)) is not None:
         return f"The overlap between the two communities is {why}."
     return (
@@ -120,13 +133,6 @@ def profile_sentence(article: FrameworkBattle, profile: Profile, robustness: boo
     return f"*{profile.label}*: **more common among {leader}** ({values}; {detail})."
 
 
-def _lower_first(text: str) -> str:
-    """Lower-case a label's first letter unless it starts an acronym ("ML developers")."""
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
 def _p(p: float | None) -> str:
     if p is None:
         return "–"
@@ -138,13 +144,15 @@ def profile_summary(article: FrameworkBattle) -> str:
     clear, unclear, missing = [], [], []
     for profile in article.profiles:
         diff = article[f"profile.{profile.id}.difference"]
-        name = _lower_first(profile.label)
+        name = profile.label
         if not diff.shown:
             missing.append(name)
         elif diff.significant:
             clear.append(name)
         else:
             unclear.append(name)
+    if (why := _not_offered(article)) is not None:
+        return f"The profile comparisons are not available: {why}."
     parts = []
     if clear:
         parts.append(f"{len(clear)} of the article's {len(article.profiles)} profile "
@@ -236,3 +244,38 @@ def figures_caption(article: FrameworkBattle) -> str:
     return (f"{round(100 * s.level)}% confidence intervals; shares by the {s.share_method} method, "
             f"the ratio and difference by paired methods. Bases below {s.min_base} are flagged, "
             f"below {s.suppression_floor} suppressed.")
+
+
+def profiles(article: FrameworkBattle) -> str:
+    """The profile section's text: a summary, then one sentence per profile (when comparable)."""
+    summary = profile_summary(article)
+    if not article.comparable:
+        return summary
+    lines = "\n".join(f"- {profile_sentence(article, p)}" for p in article.profiles)
+    return f"{summary}\n\n{lines}"
+
+
+def caveats(article: FrameworkBattle) -> str:
+    """How this source measures each profile, where it differs from the original article."""
+    items = [f"- *{p.label}*: {p.caveat}" for p in article.profiles if p.caveat]
+    if not items:
+        return ""
+    return ("**How this source measures the profiles.** The original article's questions are not "
+            "all asked here; these stand in for them:\n\n" + "\n".join(items))
+
+
+def question_note(article: FrameworkBattle) -> str:
+    """The framework question's wording in this wave, and what limits comparisons across waves."""
+    question = article.wave.codebook.questions.get("frameworks")
+    if question is None:
+        return "This wave did not ask which frameworks respondents use."
+    note = f" {question.note.strip()}" if question.note.strip() else ""
+    return f"**The question in this wave:** “{question.question.strip()}”{note}"
+
+
+def attribution(article: FrameworkBattle) -> str:
+    """Source, publisher and licence of the wave's data, as its licence asks."""
+    source = article.wave.source
+    licence = str(article.wave.codebook.extra.get("licence") or source.licence).strip()
+    return (f"**Data.** {source.title}, wave {article.wave.wave}, published by "
+            f"{source.publisher}. Licence: {licence}")

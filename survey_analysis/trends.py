@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,7 @@ def comparability_labels(codebook: Any) -> dict[str, str]:
 def series_breaks(waves: Sequence[WaveFigures], variable: str) -> list[SeriesBreak]:
     """Breaks for ``variable`` between consecutive waves (a changed label; missing = comparable)."""
     breaks = []
-    for a, b in zip(waves, waves[1:], strict=False):
+    for a, b in pairwise(waves):
         old, new = a.comparability.get(variable), b.comparability.get(variable)
         if old is not None and new is not None and old != new:
             breaks.append(SeriesBreak(variable, a.wave, b.wave, old, new))
@@ -176,7 +177,7 @@ def figure_changes(
     changes: list[Result] = []
     for fid in ids:
         breaks = {(b.before, b.after): b for b in series_breaks(waves, figure_variable(fid) or "")}
-        pairs = list(zip(waves, waves[1:], strict=False))
+        pairs = list(pairwise(waves))
         if overall and len(waves) > 2 and not breaks:
             pairs.append((waves[0], waves[-1]))
         for a, b in pairs:

@@ -173,12 +173,12 @@ def trend_chart(t: Trends, ids: Sequence[str], title: str) -> Chart | None:
     for fid, pts in series:
         colour = LINE_COLOURS.get(fid)
         segment: list = []
-        for i, r in pts + [(None, None)]:
+        for i, r in [*pts, (None, None)]:
             if i is None or i in cuts:
                 if segment:
                     xs = [x for x, _ in segment]
                     ax.plot(xs, [scale * s["estimate"] for _, s in segment], "o-", color=colour,
-                            label=_label(t, fid) if segment is not None else None)
+                            label=_label(t, fid))
                     ax.fill_between(xs, [scale * s["lower"] for _, s in segment],
                                     [scale * s["upper"] for _, s in segment], color=colour,
                                     alpha=0.18, linewidth=0)
@@ -202,8 +202,9 @@ def trend_chart(t: Trends, ids: Sequence[str], title: str) -> Chart | None:
     bases = "; ".join(f"{w.wave}: n = {w.records[series[0][0]]['n']:,}" for w in t.waves
                       if series[0][0] in w.records)
     alt = f"{title}. " + "; ".join(
-        f"{_label(t, fid)}: " + ", ".join(f"{t.waves[i].wave} {format_value(r['estimate'], r['kind'])}"
-                                          for i, r in pts) for fid, pts in series)
+        f"{_label(t, fid)}: " + ", ".join(
+            f"{t.waves[i].wave} {format_value(r['estimate'], r['kind'])}" for i, r in pts)
+        for fid, pts in series)
     caption = (f"{title}, by wave. Bands: {level}% confidence intervals as published on each "
                f"wave's page. Bases ({_label(t, series[0][0])}): {bases}."
                + (" Dashed rule: the question changed, the series is not comparable across it."

@@ -104,7 +104,9 @@ def test_a_framework_not_asked_reads_not_asked_never_zero():
     for rid in ("share.pytorch", "ratio.tensorflow_to_pytorch",
                 "conditional.tensorflow_given_pytorch", "profile.production.difference"):
         assert article[rid].flag == FLAG_NOT_ASKED and article[rid].estimate is None
-    assert "not asked in this wave" in narrative.ratio(article)
+    assert "PyTorch was not an answer option" in narrative.overlap(article)
+    assert "not asked in this wave" in narrative.headline(article)
+    assert narrative.ratio(article) == ""
     table = tables.headline_table(article).set_index("Figure")
     assert table.loc["Use PyTorch", "Estimate"] == "not asked in this wave"
 

@@ -1,0 +1,101 @@
+"""Every published page in headless Chromium with the network blocked: no request leaves the page,
+no console error, text on the page, no horizontal overflow at phone width. Screenshots are saved
+in tests/artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.rendered_site import shared_demo_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium, installed with apt-get when missing."""
+    path = shutil.which("chromium")
+    if path is None:
+        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+                       check=True, capture_output=True)
+        path = shutil.which("chromium")
+    assert path, "chromium is not installed and could not be installed"
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return shared_demo_site(tmp_path_factory)
+
+
+def _pages(site: Path) -> list[Path]:
+    return [site / "index.html", *sorted((site / "demo").glob("*.html"))]
+
+
+def open_offline(browser, page_path: Path, viewport: dict) -> tuple[object, list[str], list[str]]:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    left, errors = [], []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(("file://", "data:")):
+            request_route.continue_()
+        else:
+            left.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_path.as_uri(), wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page, left, errors
+
+
+def test_every_page_loads_offline_without_errors(browser, site):
+    ARTIFACTS.mkdir(exist_ok=True)
+    pages = _pages(site)
+    assert len(pages) == 6  # index, 4 waves, trends
+    for path in pages:
+        page, left, errors = open_offline(browser, path, DESKTOP)
+        name = f"{path.parent.name}-{path.stem}" if path.parent != site else path.stem
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+        assert left == [], f"{path.name} requested other hosts: {left}"
+        assert errors == [], f"{path.name} console errors: {errors}"
+        assert len(page.inner_text("body").strip()) > 200, f"{path.name} looks blank"
+        assert page.locator("h1").count() == 1
+        images = page.locator("img")
+        for i in range(images.count()):
+            assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
+        page.context.close()
+
+
+def test_every_page_fits_a_phone_screen(browser, site):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for path in _pages(site):
+        page, _, _ = open_offline(browser, path, PHONE)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if path.stem in ("2018-h2", "trends"):
+            page.screenshot(path=str(ARTIFACTS / f"phone-{path.stem}.png"))
+        assert overflow <= 1, f"{path.name} overflows a 390 px screen by {overflow} px"
+        page.context.close()
