@@ -109,3 +109,11 @@ def test_empty_table_cleans_to_empty_with_same_columns():
     cleaned, log = clean_respondents(t, get_source("demo").cleaning)
     assert list(cleaned.columns) == list(t.columns) and len(cleaned) == 0
     assert log.to_frame()["rows_out"].eq(0).all()
+
+
+def test_a_duplicate_check_that_cannot_be_made_is_logged_with_its_reason():
+    rules = {"duplicates": {"checkable": False, "reason": "no respondent key"}}
+    cleaned, log = clean_respondents(table(ROWS), rules)
+    entry = log.to_frame().set_index("step").loc["duplicate submissions"]
+    assert entry["rows_dropped"] == 0 and entry["reason"] == "not checked: no respondent key"
+    assert len(cleaned) == 6  # only the blank row went

@@ -176,7 +176,8 @@ def test_populations():
     source = get_source("kaggle")
     assert source.default_population == "all"
     assert source.populations["data_scientists"]["category_in"]["job_title"] == ["Data Scientist"]
-    assert "duplicates" not in source.cleaning  # no respondent key: documented, not applied
+    # No respondent key: the step is logged as not checkable, never silently skipped.
+    assert source.cleaning["duplicates"]["checkable"] is False
     assert source.cleaning["min_duration_seconds"] == MIN_SECONDS
 
 
