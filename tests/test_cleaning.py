@@ -116,4 +116,4 @@ def test_a_duplicate_check_that_cannot_be_made_is_logged_with_its_reason():
     cleaned, log = clean_respondents(table(ROWS), rules)
     entry = log.to_frame().set_index("step").loc["duplicate submissions"]
     assert entry["rows_dropped"] == 0 and entry["reason"] == "not checked: no respondent key"
-    assert len(cleaned) == 6  # only the blank row went
+    assert len(cleaned) == 7  # nothing dropped: no blank rule ignores region here, no key check
