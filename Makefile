@@ -33,8 +33,10 @@ test: $(STAMP) ## Run the whole test suite (lint included)
 lint: $(STAMP) ## ruff check
 	$(BIN)/ruff check .
 
-benchmarks: $(STAMP) ## Print the coverage and rendering benchmarks
+benchmarks: $(STAMP) ## Print the interval coverage, demo calibration and no-op render benchmarks
 	$(BIN)/python benchmarks/coverage.py
+	$(BIN)/python benchmarks/demo_calibration.py
+	$(BIN)/python benchmarks/render_noop.py
 
 demo-data: $(STAMP) ## Regenerate the synthetic demo waves in data/demo/
 	$(BIN)/survey-report demo-data

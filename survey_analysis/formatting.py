@@ -7,6 +7,11 @@ from typing import Any
 
 from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result
 
+
+def _r(value: float, decimals: int) -> float:
+    """Round to what is printed; adding 0.0 turns -0.0 into 0.0, so a page never shows "-0.0"."""
+    return round(value, decimals) + 0.0
+
 PERCENT_KINDS = {"share", "conditional"}
 
 
@@ -19,14 +24,14 @@ def format_value(value: float | None, kind: str, unit: str = "") -> str:
     if value is None:
         return "–"
     if kind in PERCENT_KINDS:
-        return f"{100 * value:.1f}%"
+        return f"{_r(100 * value, 1):.1f}%"
     if kind == "difference":
-        return f"{100 * value:+.1f} pp"
+        return f"{_r(100 * value, 1):+.1f} pp"
     if kind == "ratio":
-        return f"{value:.2f}×"
+        return f"{_r(value, 2):.2f}×"
     if kind == "mean_difference":
-        return f"{value:+.2f}{' ' + unit if unit else ''}"
-    return f"{value:.2f}{' ' + unit if unit else ''}"
+        return f"{_r(value, 2):+.2f}{' ' + unit if unit else ''}"
+    return f"{_r(value, 2):.2f}{' ' + unit if unit else ''}"
 
 
 def format_bounds(figure: Result | Mapping[str, Any], unit: str = "") -> str:
@@ -34,15 +39,15 @@ def format_bounds(figure: Result | Mapping[str, Any], unit: str = "") -> str:
     kind = _get(figure, "kind")
     lower, upper = _get(figure, "lower"), _get(figure, "upper")
     if kind in PERCENT_KINDS:
-        return f"{100 * lower:.1f}–{100 * upper:.1f}%"
+        return f"{_r(100 * lower, 1):.1f}–{_r(100 * upper, 1):.1f}%"
     if kind == "difference":
-        return f"{100 * lower:+.1f} to {100 * upper:+.1f} pp"
+        return f"{_r(100 * lower, 1):+.1f} to {_r(100 * upper, 1):+.1f} pp"
     if kind == "ratio":
-        return f"{lower:.2f}–{upper:.2f}"
+        return f"{_r(lower, 2):.2f}–{_r(upper, 2):.2f}"
     suffix = f" {unit}" if unit else ""
     if kind == "mean_difference":
-        return f"{lower:+.2f} to {upper:+.2f}{suffix}"
-    return f"{lower:.2f}–{upper:.2f}{suffix}"
+        return f"{_r(lower, 2):+.2f} to {_r(upper, 2):+.2f}{suffix}"
+    return f"{_r(lower, 2):.2f}–{_r(upper, 2):.2f}{suffix}"
 
 
 def format_base(figure: Result | Mapping[str, Any]) -> str:

@@ -6,16 +6,17 @@ tables and charts that ``notebooks/trends.ipynb`` displays.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from survey_analysis.formatting import format_bounds, format_interval, format_p_value, format_value
 from survey_analysis.plots import Chart
-from survey_analysis.results import ResultSet
+from survey_analysis.results import FLAG_NOT_ASKED, ResultSet
 from survey_analysis.tables import HEADLINE_IDS
 from survey_analysis.trends import (
     FIGURE_VARIABLES,
@@ -78,6 +79,12 @@ def _label(t: Trends, fid: str) -> str:
             return w.records[fid].get("label", fid)
     return fid
 
+
+
+def _base_text(wave: str, record: Mapping[str, Any]) -> str:
+    if record.get("flag") == FLAG_NOT_ASKED:
+        return f"{wave}: not asked"
+    return f"{wave}: n = {record['n']:,}"
 
 def _verdict(r) -> str:
     if r.flag == "not comparable":
@@ -199,7 +206,7 @@ def trend_chart(t: Trends, ids: Sequence[str], title: str) -> Chart | None:
     ax.set_title(title)
     fig.tight_layout()
     level = round(100 * series[0][1][0][1]["level"])
-    bases = "; ".join(f"{w.wave}: n = {w.records[series[0][0]]['n']:,}" for w in t.waves
+    bases = "; ".join(_base_text(w.wave, w.records[series[0][0]]) for w in t.waves
                       if series[0][0] in w.records)
     alt = f"{title}. " + "; ".join(
         f"{_label(t, fid)}: " + ", ".join(

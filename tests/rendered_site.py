@@ -1,4 +1,4 @@
-"""One rendered demo site per test run, shared by pytest-xdist workers (built under a file lock)."""
+"""Rendered sites shared by the test run's pytest-xdist workers (each built once, under a lock)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,23 @@ from pathlib import Path
 from survey_analysis.render.site import build_site
 
 
-def shared_demo_site(tmp_path_factory) -> Path:
-    """``reports/`` with every demo wave, the demo trends page and the index (read-only)."""
+def shared_site(tmp_path_factory, source: str = "demo", data_dir: Path | None = None) -> Path:
+    """``reports/`` with every wave of ``source``, its trends page and the index (read-only)."""
     root = tmp_path_factory.getbasetemp()
     if root.name.startswith("popen-gw"):  # xdist: every worker's base temp shares this parent
         root = root.parent
-    reports = root / "shared-demo-reports"
-    with (root / "shared-demo-reports.lock").open("a") as lock:
+    reports = root / f"shared-{source}-reports"
+    with (root / f"shared-{source}-reports.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        built = (reports / "index.html").exists() and (reports / "demo" / "trends.html").exists()
+        built = (reports / "index.html").exists() and (reports / source / "trends.html").exists()
         if not built:
-            outcomes = build_site("demo", reports_dir=reports, jobs=2)
+            outcomes = build_site(source, reports_dir=reports, jobs=2,
+                                  data_dir=str(data_dir) if data_dir else None)
             failed = [o.failure for o in outcomes if o.failure]
             assert not failed, failed
         fcntl.flock(lock, fcntl.LOCK_UN)
     return reports
+
+
+def shared_demo_site(tmp_path_factory) -> Path:
+    return shared_site(tmp_path_factory, "demo")

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.rendered_site import shared_demo_site
+from tests.conftest import real_data_dir
+from tests.rendered_site import shared_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -22,7 +23,8 @@ DESKTOP = {"width": 1280, "height": 900}
 def chromium() -> str:
     """Debian's chromium, installed with apt-get when missing."""
     path = shutil.which("chromium")
-    if path is None:
+    if path is None:  # a fresh machine may have no package lists yet
+        subprocess.run(["apt-get", "update"], check=True, capture_output=True)
         subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
                        check=True, capture_output=True)
         path = shutil.which("chromium")
@@ -41,13 +43,22 @@ def browser(chromium):
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return shared_demo_site(tmp_path_factory)
+EXPECTED_PAGES = {"demo": 6, "kaggle": 8}  # index, every wave, trends
 
 
-def _pages(site: Path) -> list[Path]:
-    return [site / "index.html", *sorted((site / "demo").glob("*.html"))]
+@pytest.fixture(scope="module", params=["demo", "kaggle"])
+def site(request, tmp_path_factory):
+    if request.param == "kaggle":
+        data = real_data_dir()
+        if data is None:
+            pytest.skip("the Kaggle files are not here (../shared/data or $SURVEY_DATA_DIR)")
+        return request.param, shared_site(tmp_path_factory, "kaggle", data)
+    return request.param, shared_site(tmp_path_factory, "demo")
+
+
+def _pages(site: tuple[str, Path]) -> list[Path]:
+    source, reports = site
+    return [reports / "index.html", *sorted((reports / source).glob("*.html"))]
 
 
 def open_offline(browser, page_path: Path, viewport: dict) -> tuple[object, list[str], list[str]]:
@@ -74,10 +85,10 @@ def open_offline(browser, page_path: Path, viewport: dict) -> tuple[object, list
 def test_every_page_loads_offline_without_errors(browser, site):
     ARTIFACTS.mkdir(exist_ok=True)
     pages = _pages(site)
-    assert len(pages) == 6  # index, 4 waves, trends
+    assert len(pages) == EXPECTED_PAGES[site[0]]
     for path in pages:
         page, left, errors = open_offline(browser, path, DESKTOP)
-        name = f"{path.parent.name}-{path.stem}" if path.parent != site else path.stem
+        name = f"{site[0]}-{path.stem}"
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
         assert left == [], f"{path.name} requested other hosts: {left}"
         assert errors == [], f"{path.name} console errors: {errors}"
@@ -95,7 +106,7 @@ def test_every_page_fits_a_phone_screen(browser, site):
         page, _, _ = open_offline(browser, path, PHONE)
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        if path.stem in ("2018-h2", "trends"):
-            page.screenshot(path=str(ARTIFACTS / f"phone-{path.stem}.png"))
+        if path.stem in ("2018-h2", "2021", "trends"):
+            page.screenshot(path=str(ARTIFACTS / f"phone-{site[0]}-{path.stem}.png"))
         assert overflow <= 1, f"{path.name} overflows a 390 px screen by {overflow} px"
         page.context.close()
