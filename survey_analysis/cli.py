@@ -74,6 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
                         description="List every source, its waves, and whether the raw files "
                         "are found.").add_argument("--data-dir", help="folder with the raw files")
 
+    download = commands.add_parser(
+        "download", help="fetch a wave's raw files from their publisher",
+        description="Run the publisher's own command-line tool (for Kaggle: `kaggle`, which needs "
+        "`pip install kaggle` and an API token in ~/.kaggle/kaggle.json) to download each wave "
+        "into DATA_DIR/<source>/<wave>/, where `render` finds it.")
+    download.add_argument("--source", default="kaggle", help="survey source (default: kaggle)")
+    download.add_argument("--wave", action="append", dest="waves", metavar="WAVE",
+                          help="a wave to download (repeatable; default: every wave)")
+    download.add_argument("--data-dir", help="where to put the files (default: "
+                          "$SURVEY_DATA_DIR or ./data)")
+
     demo = commands.add_parser("demo-data", help="regenerate the synthetic demo waves",
                                description="Write the seeded synthetic demo exports to data/demo.")
     demo.add_argument("--out", type=Path, default=PROJECT_ROOT / "data" / "demo")
@@ -122,6 +133,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_download(args: argparse.Namespace) -> int:
+    from survey_analysis.download import DownloadError, download_wave
+    from survey_analysis.sources import SourceError, get_source
+
+    try:
+        waves = args.waves or list(get_source(args.source).waves)
+        for wave in waves:
+            print(download_wave(args.source, wave, args.data_dir))
+    except (DownloadError, SourceError) as error:
+        print(f"survey-report: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from survey_analysis.demo import write_demo_waves
 
@@ -134,7 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    handlers = {"render": cmd_render, "list": cmd_list, "demo-data": cmd_demo_data}
+    handlers = {"render": cmd_render, "list": cmd_list, "download": cmd_download,
+                "demo-data": cmd_demo_data}
     return handlers[args.command](args)
 
 

@@ -100,3 +100,23 @@ def test_the_render_command_path_does_not_import_the_analysis_stack():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_download_calls_the_publishers_tool_per_wave(monkeypatch, tmp_path, capsys):
+    calls = []
+
+    def fake_download(source, wave, data_dir):
+        calls.append((source, wave, data_dir))
+        return tmp_path / source / wave / f"{wave}.zip"
+
+    monkeypatch.setattr("survey_analysis.download.download_wave", fake_download)
+    assert cli.main(["download", "--source", "kaggle", "--wave", "2021", "--wave", "2022",
+                 "--data-dir", str(tmp_path)]) == 0
+    assert calls == [("kaggle", "2021", str(tmp_path)), ("kaggle", "2022", str(tmp_path))]
+    assert "2022.zip" in capsys.readouterr().out
+
+
+def test_download_without_the_kaggle_tool_says_how_to_get_it(monkeypatch, capsys):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    assert cli.main(["download", "--source", "kaggle", "--wave", "2022"]) == 2
+    assert "pip install kaggle" in capsys.readouterr().err
