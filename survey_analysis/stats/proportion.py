@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 from scipy.special import betainc, xlog1py, xlogy
-from scipy.stats import beta
+from statsmodels.stats.proportion import proportion_confint
 
 from ._result import Interval
 from ._roots import solve_bracketed
@@ -33,6 +33,15 @@ SHARE_METHODS = (
     "wald-cc",
     "agresti-coull-add2",
 )
+
+# Methods statsmodels' proportion_confint already has, under its names.
+_STATSMODELS_NAMES = {
+    "wilson": "wilson",
+    "clopper-pearson": "beta",
+    "jeffreys": "jeffreys",
+    "agresti-coull": "agresti_coull",
+    "wald": "normal",
+}
 
 _TINY = 1e-300  # left end of the bracket for a lower limit (avoids log(0))
 
@@ -87,10 +96,17 @@ def share_bounds(
     p = x / n
     q = 1.0 - p
     with np.errstate(divide="ignore", invalid="ignore"):
-        if method == "wilson":
-            centre = (x + z * z / 2.0) / (n + z * z)
-            half = z / (n + z * z) * np.sqrt(x * (n - x) / n + z * z / 4.0)
-            lower, upper = centre - half, centre + half
+        if method in _STATSMODELS_NAMES:
+            # statsmodels has these (vectorised, non-integer counts allowed); only the boundary
+            # rules below are ours.
+            lower, upper = proportion_confint(x, n, alpha=alpha,
+                                              method=_STATSMODELS_NAMES[method])
+            lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+            if method == "jeffreys":
+                # Brown, Cai & DasGupta (2001, sec. 4.1.2) set L = 0 at x = 0 and U = 1 at x = n;
+                # statsmodels leaves L just above 0 there.
+                lower = np.where(x <= 0, 0.0, lower)
+                upper = np.where(x >= n, 1.0, upper)
         elif method == "wilson-cc":
             # Newcombe (1998a) method 4, eqs for L and U with continuity correction.
             denom = 2.0 * (n + z * z)
@@ -108,22 +124,6 @@ def share_bounds(
             ) / denom
             lower = np.where(x <= 0, 0.0, lower)
             upper = np.where(x >= n, 1.0, upper)
-        elif method == "clopper-pearson":
-            lower = np.where(x <= 0, 0.0, beta.ppf(alpha / 2, x, n - x + 1))
-            upper = np.where(x >= n, 1.0, beta.ppf(1 - alpha / 2, x + 1, n - x))
-        elif method == "jeffreys":
-            # Equal-tailed Beta(x + 1/2, n - x + 1/2) quantiles; Brown, Cai & DasGupta
-            # (2001, sec. 4.1.2) set L = 0 at x = 0 and U = 1 at x = n.
-            lower = np.where(x <= 0, 0.0, beta.ppf(alpha / 2, x + 0.5, n - x + 0.5))
-            upper = np.where(x >= n, 1.0, beta.ppf(1 - alpha / 2, x + 0.5, n - x + 0.5))
-        elif method == "agresti-coull":
-            n_t = n + z * z
-            p_t = (x + z * z / 2.0) / n_t
-            half = z * np.sqrt(p_t * (1 - p_t) / n_t)
-            lower, upper = p_t - half, p_t + half
-        elif method == "wald":
-            half = z * np.sqrt(p * q / n)
-            lower, upper = p - half, p + half
         elif method == "mid-p":
             # Lower limit: P(X > x) + P(X = x)/2 = alpha/2; upper limit by symmetry,
             # U(x, n) = 1 - L(n - x, n) (Berry & Armitage 1995; Newcombe 1998a method 6).
