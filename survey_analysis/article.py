@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from survey_analysis import estimates, stats
+from survey_analysis.claims import ClaimCheck, check_claims
 from survey_analysis.results import FLAG_NOT_ASKED, Result, ResultSet, apply_base_rules
 from survey_analysis.wave import SurveyWave
 
@@ -133,6 +134,14 @@ class FrameworkBattle:
         return self.results[result_id]
 
     @property
+    def claims(self) -> list[ClaimCheck]:
+        """The original article's claims, checked against this wave."""
+        return check_claims(self.results)
+
+    def profile(self, profile_id: str) -> Profile | None:
+        return next((p for p in self.profiles if p.id == profile_id), None)
+
+    @property
     def comparable(self) -> bool:
         """Whether the wave asked about both frameworks, so the two can be compared at all."""
         return all(self.asked.values())
@@ -153,6 +162,11 @@ def _asked(table: pd.DataFrame, columns: list[str]) -> bool:
 def framework_battle(wave: SurveyWave, settings: ArticleSettings | None = None) -> FrameworkBattle:
     """Compute every figure of the framework-battle article for ``wave``."""
     settings = settings or ArticleSettings()
+    if settings.weighted and not wave.has_weights:
+        raise ValueError(
+            f"{wave.source.title} publishes no survey weights, so weighted=True cannot be used for "
+            f"{wave.source.name} wave {wave.wave}; its figures describe the respondents as they are"
+        )
     table = wave.respondents
     base = table[table["frameworks_answered"].astype(bool)].reset_index(drop=True)
     weights = base["weight"] if settings.weighted else None
@@ -173,6 +187,11 @@ def framework_battle(wave: SurveyWave, settings: ArticleSettings | None = None) 
                           settings.suppression_floor) for r in results),
         **results.metadata,
     )
+    final.metadata["claims"] = [
+        {"id": c.claim.id, "claim": c.claim.claim, "result": c.claim.result,
+         "verdict": c.verdict, "reason": c.reason}
+        for c in check_claims(final)
+    ]
     return FrameworkBattle(wave, settings, final, profiles, asked)
 
 

@@ -8,8 +8,17 @@ reads "no clear difference". Figures not asked, suppressed or on a small base sa
 from __future__ import annotations
 
 from survey_analysis.article import FrameworkBattle, Profile
+from survey_analysis.claims import (
+    CONTRADICTED,
+    NOT_CHECKABLE,
+    NOT_CLEAR_ABOVE,
+    REVERSED,
+    SUPPORTED,
+    UNCLEAR,
+)
 from survey_analysis.formatting import format_bounds, format_interval, format_value
 from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result
+from survey_analysis.variables import canonical_variables
 
 
 def _ci(result: Result) -> str:
@@ -126,11 +135,25 @@ def profile_sentence(article: FrameworkBattle, profile: Profile, robustness: boo
     detail = (f"difference {format_value(diff.estimate, diff.kind, diff.unit)}, {_ci(diff)}, "
               f"adjusted p {_p(diff.p_value)}{_caution(first, second, diff)}")
     if not diff.significant:
-        return f"*{profile.label}*: **no clear difference** ({values}; {detail})."
+        excludes_zero = diff.lower > 0 or diff.upper < 0
+        adjusted = (" once the page's several comparisons are taken into account (the "
+                    "interval shown is unadjusted)") if excludes_zero else ""
+        return f"*{profile.label}*: **no clear difference**{adjusted} ({values}; {detail})."
     leader = names[0] if diff.estimate > 0 else names[1]
+    versus = _versus_article(article, profile.id, diff)
     if profile.is_mean:
-        return f"*{profile.label}*: {leader} report **more** ({values}; {detail})."
-    return f"*{profile.label}*: **more common among {leader}** ({values}; {detail})."
+        return f"*{profile.label}*: {leader} report **more** ({values}; {detail}){versus}."
+    return f"*{profile.label}*: **more common among {leader}** ({values}; {detail}){versus}."
+
+
+def _versus_article(article: FrameworkBattle, profile_id: str, diff: Result) -> str:
+    """How a significant difference compares with the original article's finding."""
+    check = next((c for c in article.claims if c.claim.id == profile_id), None)
+    if check is None or check.verdict not in (SUPPORTED, REVERSED):
+        return ""
+    if check.verdict == SUPPORTED:
+        return ", as the original article found"
+    return ", **the reverse** of the original article's finding"
 
 
 def _p(p: float | None) -> str:
@@ -140,34 +163,82 @@ def _p(p: float | None) -> str:
 
 
 def profile_summary(article: FrameworkBattle) -> str:
-    """Which profile differences hold up, in one sentence."""
-    clear, unclear, missing = [], [], []
-    for profile in article.profiles:
-        diff = article[f"profile.{profile.id}.difference"]
-        name = profile.label
-        if not diff.shown:
-            missing.append(name)
-        elif diff.significant:
-            clear.append(name)
-        else:
-            unclear.append(name)
+    """Which of the article's profile differences this wave confirms, reverses or cannot tell."""
     if (why := _not_offered(article)) is not None:
         return f"The profile comparisons are not available: {why}."
+    by_verdict: dict[str, list[str]] = {}
+    for profile in article.profiles:
+        check = next((c for c in article.claims if c.claim.id == profile.id), None)
+        verdict = check.verdict if check else (
+            UNCLEAR if article[f"profile.{profile.id}.difference"].shown else NOT_CHECKABLE)
+        by_verdict.setdefault(verdict, []).append(profile.label)
+    total = len(article.profiles)
     parts = []
-    if clear:
-        parts.append(f"{len(clear)} of the article's {len(article.profiles)} profile "
-                     f"differences hold up after adjusting for multiple comparisons "
-                     f"({'; '.join(clear)})")
-    if unclear:
-        parts.append(f"no clear difference for {'; '.join(unclear)}")
-    if missing:
-        parts.append(f"not available in this wave: {'; '.join(missing)}")
-    return ("In this wave, " + ", ".join(parts) + ".") if parts else ""
+    if by_verdict.get(SUPPORTED):
+        parts.append(f"**{len(by_verdict[SUPPORTED])} of the original article's {total} profile "
+                     f"differences are confirmed** (significant, same direction, after adjusting "
+                     f"for multiple comparisons): {_join(by_verdict[SUPPORTED])}")
+    if by_verdict.get(REVERSED):
+        parts.append(f"**{len(by_verdict[REVERSED])} are reversed** (significant in the opposite "
+                     f"direction): {_join(by_verdict[REVERSED])}")
+    if by_verdict.get(UNCLEAR):
+        parts.append(f"{len(by_verdict[UNCLEAR])} show no clear difference: "
+                     f"{_join(by_verdict[UNCLEAR])}")
+    if by_verdict.get(NOT_CHECKABLE):
+        parts.append(f"{len(by_verdict[NOT_CHECKABLE])} cannot be checked in this wave (not "
+                     f"asked, or too few respondents): {_join(by_verdict[NOT_CHECKABLE])}")
+    return "In this wave: " + ". ".join(parts) + "." if parts else ""
+
+
+def _join(labels: list[str]) -> str:
+    return "; ".join(labels)
+
+
+CLAIM_VERDICT_WORDS = {
+    SUPPORTED: "supported",
+    CONTRADICTED: "contradicted",
+    REVERSED: "reversed",
+    UNCLEAR: "no clear difference",
+    NOT_CLEAR_ABOVE: "not clearly supported",
+    NOT_CHECKABLE: "cannot be checked",
+}
+
+
+def claims_summary(article: FrameworkBattle) -> str:
+    """How the original article's claims fare in this wave, in one paragraph."""
+    checks = article.claims
+    counts: dict[str, int] = {}
+    for check in checks:
+        word = CLAIM_VERDICT_WORDS[check.verdict]
+        counts[word] = counts.get(word, 0) + 1
+    listed = ", ".join(f"{n} {word}" for word, n in counts.items())
+    stand_in = ""
+    if any(p.caveat for p in article.profiles):
+        stand_in = (" Some of this source's questions only stand in for the article's (see the "
+                    "caveats above), and its respondents are not the article's sample, so a "
+                    "contradiction here is a difference between surveys as much as over time.")
+    return (f"The original article made {len(checks)} checkable claims. Against this wave's "
+            f"figures and intervals: {listed}. A value claim is supported when the published "
+            "value lies inside this wave's interval; a claim that one group is higher, when the "
+            "difference is significant in that direction after adjustment." + stand_in)
 
 
 def figure_line(result: Result) -> str:
     """A result as a single line of text for captions and lists."""
     return f"{result.label}: {format_interval(result)}"
+
+
+MULTIPLICITY_NAMES = {"holm": "Holm (1979)", "benjamini-hochberg": "Benjamini-Hochberg (1995)"}
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def variable_label(name: str) -> str:
+    """A canonical variable's reader-facing label."""
+    variable = canonical_variables().get(name)
+    return variable.label if variable else name
 
 
 METHOD_REFERENCES = {
@@ -191,24 +262,31 @@ def methods(article: FrameworkBattle) -> str:
     s = article.settings
     wave = article.wave
     level = round(100 * s.level)
-    weighting = (
-        "Figures are **weighted** with the survey's weights: shares use the Kish effective sample "
-        "size (Kish 1965; Korn & Graubard 1998), comparisons between groups use linearization."
-        if s.weighted else
-        "Figures are **unweighted** (each respondent counts once); set `weighted = True` to use "
-        "the survey's weights."
-    )
-    not_asked = ", ".join(wave.not_asked) or "none"
+    if s.weighted:
+        weighting = (
+            "Figures are **weighted** with the survey's weights: shares use the Kish effective "
+            "sample size (Kish 1965; Korn & Graubard 1998), comparisons between groups use "
+            "linearization."
+        )
+    elif wave.has_weights:
+        weighting = ("Figures are **unweighted** (each respondent counts once); the survey also "
+                     "publishes weights, which the `weighted` parameter applies.")
+    else:
+        weighting = ("Figures are **unweighted**: this source publishes no survey weights, so "
+                     "they describe its self-selected respondents, not a wider population.")
+    not_asked = "; ".join(variable_label(v) for v in wave.not_asked) or "none"
+    adjustment = MULTIPLICITY_NAMES.get(s.multiplicity, s.multiplicity)
     notes = "".join(f"\n- {note}" for note in wave.codebook.notes)
     return f"""
-**Population.** {wave.population_label.capitalize()} (`{wave.population}`), after the cleaning
+**Population.** {_upper_first(wave.population_label)}, after the cleaning
 steps in the table below. The base of every framework share is the population's respondents who
 answered the framework question ({article["share.tensorflow"].n:,} in this wave); a conditional
 share's base is the conditioning group; each figure's base is printed beside it.
 
 **Weighting.** {weighting}
 
-**Intervals.** All intervals are two-sided at {level}% confidence. Shares:
+**Intervals.** All intervals are two-sided at {level}% confidence, and none is adjusted for
+multiple comparisons (the significance verdicts are; see below). Shares:
 {METHOD_REFERENCES.get(s.share_method, s.share_method)}. The TensorFlow-to-PyTorch size ratio and
 the difference of the two shares compare answers of the *same* respondents, so they use paired
 methods: the ratio by {PAIRED_RATIO_REFERENCES.get(s.ratio_method, s.ratio_method)} and the
@@ -220,8 +298,8 @@ their profile differences use an overlapping-groups method: Taylor linearization
 estimators, with the shared respondents in the covariance (Wolter 2007). The robustness check
 compares the *disjoint* TensorFlow-only and PyTorch-only groups as independent samples (Newcombe
 1998a hybrid score for shares; Welch for means). Within each family of comparisons, p-values are
-adjusted by the {s.multiplicity.capitalize()} method; a difference is called significant only when
-its adjusted p-value is below {s.alpha:.2f}, and otherwise reads "no clear difference".
+adjusted by the {adjustment} method; a difference is called significant only when its adjusted
+p-value is below {s.alpha:.2f}, and otherwise reads "no clear difference".
 
 **Small bases.** A figure whose base is below {s.min_base} is flagged "small base"; below
 {s.suppression_floor} it is suppressed.
@@ -235,13 +313,14 @@ def profile_caption(article: FrameworkBattle, robustness: bool = False) -> str:
     groups = ("TensorFlow-only vs PyTorch-only users, independent groups" if robustness
               else "TensorFlow users vs PyTorch users, overlapping groups")
     return (f"{groups}. Cells: estimate ({round(100 * s.level)}% CI; base n). Differences in "
-            f"percentage points (years for experience); p-values {s.multiplicity}-adjusted over "
-            "the profiles.")
+            f"percentage points (years for experience); p-values adjusted over the profiles by "
+            f"the {MULTIPLICITY_NAMES.get(s.multiplicity, s.multiplicity)} method.")
 
 
 def figures_caption(article: FrameworkBattle) -> str:
     s = article.settings
-    return (f"{round(100 * s.level)}% confidence intervals; shares by the {s.share_method} method, "
+    return (f"{round(100 * s.level)}% confidence intervals; shares by the "
+            f"{METHOD_REFERENCES.get(s.share_method, s.share_method)}, "
             f"the ratio and difference by paired methods. Bases below {s.min_base} are flagged, "
             f"below {s.suppression_floor} suppressed.")
 

@@ -10,6 +10,7 @@ import pandas as pd
 from survey_analysis.article import FrameworkBattle
 from survey_analysis.formatting import format_bounds, format_p_value, format_value
 from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result
+from survey_analysis.variables import column_label, variable_of_column
 from survey_analysis.wave import SurveyWave
 
 HEADLINE_IDS = (
@@ -94,6 +95,26 @@ def _cell(r: Result) -> str:
     return f"{_estimate(r)} ({format_bounds(r, r.unit)}; n = {r.n:,})"
 
 
+def claims_table(article: FrameworkBattle) -> pd.DataFrame:
+    """Each of the original article's claims, this wave's figure and the verdict."""
+    from survey_analysis.narrative import CLAIM_VERDICT_WORDS
+
+    rows = []
+    for check in article.claims:
+        figure = check.figure
+        profile = article.profile(check.claim.result.split(".")[1]) \
+            if check.claim.result.startswith("profile.") else None
+        note = "stand-in measure (see caveats)" if profile is not None and profile.caveat else ""
+        rows.append({
+            "The article said": check.claim.claim,
+            "This wave": _cell(figure) if figure.shown else _estimate(figure),
+            "Verdict": CLAIM_VERDICT_WORDS[check.verdict],
+            "Why": check.reason,
+            "Note": note,
+        })
+    return pd.DataFrame(rows)
+
+
 def cleaning_table(wave: SurveyWave) -> pd.DataFrame:
     frame = wave.cleaning_log.to_frame()
     return frame.rename(columns={
@@ -107,13 +128,17 @@ def caveats_table(article: FrameworkBattle) -> pd.DataFrame:
     codebook = article.wave.codebook
     rows = []
     for profile in article.profiles:
-        questions = [codebook.question_text(c.split("_")[0]) for c in profile.columns()]
-        rows.append({"Profile": profile.label, "Measured by": ", ".join(profile.columns()),
-                     "Caveat": profile.caveat or "",
-                     "Asked in this wave": "yes" if article[
-                         f"profile.{profile.id}.difference"].flag != FLAG_NOT_ASKED else "no",
-                     "_q": questions})
-    return pd.DataFrame(rows).drop(columns="_q")
+        measures = []
+        for column in profile.columns():
+            variable = variable_of_column(column)
+            question = codebook.question_text(variable.name) if variable else ""
+            answer = column_label(column)
+            measures.append(f"{answer} (“{question.strip()}”)" if question else answer)
+        asked = article[f"profile.{profile.id}.difference"].flag != FLAG_NOT_ASKED
+        rows.append({"Profile": profile.label, "Measured by": "; ".join(measures),
+                     "Asked in this wave": "yes" if asked else "no",
+                     "Caveat": profile.caveat or ""})
+    return pd.DataFrame(rows)
 
 
 def to_html(frame: pd.DataFrame, caption: str = "", css_class: str = "figures") -> str:

@@ -87,3 +87,11 @@ def column_label(column: str) -> str:
         elif column == variable.name:
             return variable.label
     return column
+
+
+def variable_of_column(column: str) -> Variable | None:
+    """The canonical variable a table column belongs to (an option column's multi variable)."""
+    for variable in canonical_variables().values():
+        if column in variable.columns:
+            return variable
+    return None

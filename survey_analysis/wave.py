@@ -33,6 +33,11 @@ class SurveyWave:
         return self.codebook.not_asked
 
     @property
+    def has_weights(self) -> bool:
+        """Whether the source publishes survey weights for this wave."""
+        return bool(self.codebook.columns.get("weight"))
+
+    @property
     def title(self) -> str:
         return self.codebook.title or f"{self.source.title}, wave {self.wave}"
 

@@ -30,3 +30,16 @@ def demo_wave(wave: str = "2018-h2"):
 @pytest.fixture(scope="session")
 def wave_2018h2():
     return demo_wave("2018-h2")
+
+
+def demo_data_with_unknown_label(folder: Path, wave: str = "2018-h2") -> Path:
+    """A data folder whose demo ``wave`` has an answer label the codebook does not know."""
+    import gzip
+
+    target = folder / "demo"
+    target.mkdir(parents=True, exist_ok=True)
+    text = gzip.decompress((REPO_ROOT / "data" / "demo" / f"{wave}.csv.gz").read_bytes()).decode()
+    header, first, rest = text.split("\n", 2)
+    first = first.replace(",Java,", ",Klingon,", 1) if ",Java," in first else first + "Klingon"
+    (target / f"{wave}.csv.gz").write_bytes(gzip.compress(f"{header}\n{first}\n{rest}".encode()))
+    return folder

@@ -125,3 +125,44 @@ def test_confidence_level_changes_every_interval():
     narrow = framework_battle(wave, ArticleSettings(level=0.8))["share.tensorflow"]
     wide = framework_battle(wave, ArticleSettings(level=0.99))["share.tensorflow"]
     assert wide.lower < narrow.lower < narrow.estimate < narrow.upper < wide.upper
+
+
+def test_claims_are_checked_against_the_intervals(article):
+    checks = {c.claim.id: c for c in article.claims}
+    # 51.1% (45.6-56.5%): "over 50%" is not established, the interval includes 50%.
+    assert checks["pytorch_users_use_tensorflow"].verdict == "not clearly above"
+    assert checks["either_share"].verdict == "supported"  # 43% is inside 41.2-44.8%
+    assert checks["production"].verdict == "supported"
+    recorded = {c["id"]: c["verdict"] for c in article.results.metadata["claims"]}
+    assert recorded == {cid: c.verdict for cid, c in checks.items()}
+
+
+def test_a_significant_difference_the_other_way_is_called_a_reversal(article):
+    diff = article["profile.production.difference"]
+    reversed_diff = dataclasses.replace(diff, estimate=-0.1, lower=-0.15, upper=-0.05,
+                                        p_value=0.001, significant=True)
+    flipped = _with(article, profile__production__difference=reversed_diff)
+    production = next(c for c in flipped.claims if c.claim.id == "production")
+    assert production.verdict == "reversed"
+    sentence = narrative.profile_sentence(flipped, flipped.profile("production"))
+    assert "more common among PyTorch users" in sentence and "the reverse" in sentence
+    summary = narrative.profile_summary(flipped)
+    assert "1 are reversed" in summary and "Use machine learning in production" in summary
+    assert "7 of the original article's 8 profile differences are confirmed" in summary
+
+
+def test_value_claims_outside_the_interval_are_contradicted(article):
+    moved = dataclasses.replace(article["share.either"], estimate=0.6, lower=0.58, upper=0.62)
+    check = next(c for c in _with(article, share__either=moved).claims
+                 if c.claim.id == "either_share")
+    assert check.verdict == "contradicted" and "below" in check.reason
+
+
+def test_weighting_a_source_without_weights_is_refused():
+    wave = demo_wave("2018-h2")
+    unweighted_codebook = dataclasses.replace(
+        wave.codebook, columns={k: v for k, v in wave.codebook.columns.items() if k != "weight"})
+    no_weights = dataclasses.replace(wave, codebook=unweighted_codebook)
+    with pytest.raises(ValueError, match="publishes no survey weights"):
+        framework_battle(no_weights, ArticleSettings(weighted=True))
+    assert "publishes no survey weights" in narrative.methods(framework_battle(no_weights))

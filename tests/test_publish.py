@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from survey_analysis.render.batch import render
 from survey_analysis.render.jobs import plan_jobs
 from survey_analysis.render.site import build_site
+from tests.conftest import demo_data_with_unknown_label
 from tests.rendered_site import shared_demo_site
 
 pytestmark = pytest.mark.slow
@@ -129,11 +130,12 @@ def test_a_failing_wave_does_not_stop_the_others_and_keeps_its_last_page(tmp_pat
 
 
 def test_a_failing_cell_is_named_and_its_notebook_kept(tmp_path):
+    bad_data = demo_data_with_unknown_label(tmp_path / "data", "2019-h1")
     [outcome] = render(plan_jobs("demo", ["2019-h1"], reports_dir=tmp_path,
-                                 parameters={"share_method": "exact"}))
+                                 data_dir=str(bad_data)))
     assert outcome.status == "failed"
-    assert outcome.failure.cell_index is not None and outcome.failure.ename == "ValueError"
-    assert "ArticleSettings" in outcome.failure.cell_source
+    assert outcome.failure.cell_index is not None and outcome.failure.ename == "CodebookError"
+    assert "load_wave" in outcome.failure.cell_source
     assert "(cell " in str(outcome.failure)
     assert Path(outcome.failure.failed_notebook).exists()
     assert not (tmp_path / "demo" / "2019-h1.html").exists()

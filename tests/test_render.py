@@ -12,7 +12,7 @@ from survey_analysis.render.batch import plan_jobs, render
 from survey_analysis.render.execute import ParameterError, check_parameters
 from survey_analysis.render.site import write_index
 from tests import independent
-from tests.conftest import demo_wave
+from tests.conftest import demo_data_with_unknown_label, demo_wave
 
 pytestmark = pytest.mark.slow
 RESULT_KEYS = {"id", "label", "estimate", "lower", "upper", "n", "method", "level"}
@@ -115,15 +115,15 @@ def test_second_render_is_skipped_and_changed_input_re_renders(rendered, tmp_pat
     assert forced[0].parameters["confidence_level"] == 0.9
 
 
-def test_a_failing_wave_keeps_the_published_page(rendered):
+def test_a_failing_wave_keeps_the_published_page(rendered, tmp_path):
     reports, page, _ = rendered
-    bad = plan_jobs("demo", ["2018-h2"], reports_dir=reports,
-                    parameters={"share_method": "exact"})
-    [outcome] = render(bad)
+    bad_data = demo_data_with_unknown_label(tmp_path)
+    [outcome] = render(plan_jobs("demo", ["2018-h2"], reports_dir=reports,
+                                 data_dir=str(bad_data)))
     assert outcome.status == "failed"
     failure = outcome.failure
-    assert failure.cell_index is not None and failure.ename == "ValueError"
-    assert "share method 'exact'" in failure.message
+    assert failure.cell_index is not None and failure.ename == "CodebookError"
+    assert "'Klingon' (1 rows)" in failure.message and "Q6_primary_language" in failure.message
     assert (reports / "demo" / "2018-h2.html").read_text() == page
     assert (reports / "demo" / "2018-h2.failed.ipynb").exists()
 
@@ -135,3 +135,12 @@ def test_unknown_or_mistyped_parameters_are_refused(rendered):
     with pytest.raises(ParameterError, match="min_base must be int"):
         check_parameters(notebook, {"min_base": "thirty"})
     check_parameters(notebook, {"population": None, "confidence_level": 0.9})
+
+
+def test_values_the_article_rejects_are_refused_before_any_kernel_starts():
+    with pytest.raises(ValueError, match="share method 'exact' unknown"):
+        plan_jobs("demo", parameters={"share_method": "exact"})
+    with pytest.raises(ValueError, match="no population 'devs'; populations: ml_ds, all"):
+        plan_jobs("demo", parameters={"population": "devs"})
+    with pytest.raises(ValueError, match="is not a folder"):
+        plan_jobs("demo", data_dir="/no/such/folder")

@@ -106,6 +106,9 @@ def execute_notebook(
             str(notebook), str(output), parameters=dict(parameters), kernel_name=kernel_name,
             progress_bar=False, request_save_on_cell_execute=False,
             cwd=str(cwd or notebook.parent),
+            # The kernel's own log (transport notices, the interrupt at shutdown) is not the
+            # notebook's output; cell errors still arrive through papermill.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as error:
         raise ExecutionFailed(str(notebook), error.cell_index, error.ename, error.evalue,

@@ -145,8 +145,11 @@ def plan_jobs(
     if unknown:
         raise ValueError(f"source {source!r} has no wave {unknown[0]!r}; waves: "
                          f"{', '.join(known)}")
+    if data_dir and not Path(data_dir).is_dir():
+        raise ValueError(f"--data-dir {data_dir} is not a folder")
     overrides = tuple(sorted(dict(parameters or {}).items()))
     base = {**dict(spec.get("report_parameters") or {}), **dict(overrides)}
+    check_report_parameters(source, spec, base)
     links = ((("trends.html", f"{spec['title']}: trends across waves"),)
              if trends and len(known) > 1 else ())
     jobs = []
@@ -157,6 +160,23 @@ def plan_jobs(
         jobs.append(RenderJob(source, wave, Path(notebook), params, Path(reports_dir), data_dir,
                               force, overrides=overrides, links=links))
     return jobs
+
+
+def check_report_parameters(source: str, spec: Mapping[str, Any],
+                            parameters: Mapping[str, Any]) -> None:
+    """Refuse values the article would reject, before any kernel starts (same rules, same words)."""
+    if "population" in parameters and parameters["population"] is not None:
+        populations = spec.get("populations") or {}
+        if parameters["population"] not in populations:
+            raise ValueError(f"source {source!r} has no population {parameters['population']!r}; "
+                             f"populations: {', '.join(populations)}")
+    keys = {"confidence_level": "level", "share_method": "share_method", "min_base": "min_base",
+            "suppression_floor": "suppression_floor", "weighted": "weighted"}
+    given = {keys[k]: v for k, v in parameters.items() if k in keys}
+    if given:
+        from survey_analysis.article import ArticleSettings  # loads the statistics: only when needed
+
+        ArticleSettings(**given)
 
 
 def plan_trends_job(

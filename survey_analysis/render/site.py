@@ -125,10 +125,15 @@ def _page_entry(folder: Path, stem: str) -> dict[str, Any]:
         "href": f"{folder.name}/{stem}.html",
         "title": results.get("title", stem),
         "population": results.get("population_label", ""),
-        "base": by_id.get("share.either", {}).get("n"),
+        # 2017 Kaggle asked about TensorFlow only: its base is the TensorFlow share's.
+        "base": (by_id.get("share.either", {}).get("n")
+                 or by_id.get("share.tensorflow", {}).get("n")),
         "headline": [{"label": by_id[i]["label"], "text": format_interval(by_id[i])}
                      for i in HEADLINE_IDS if i in by_id],
-        "inputs": {k: v[:12] for k, v in sorted(finger.get("input_files", {}).items())},
+        # The checksum a reader can verify: of the file as published (uncompressed), as on the page.
+        "inputs": ({f["name"]: f["sha256"][:12] for f in results["input_files"]}
+                   if results.get("input_files")
+                   else {k: v[:12] for k, v in sorted(finger.get("input_files", {}).items())}),
         "rendered": _rendered(record),
         "failed": (folder / f"{stem}.failed.ipynb").exists(),
         "changes": [_change_text(c) for c in changes.get("changes", [])],
