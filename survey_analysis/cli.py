@@ -17,8 +17,10 @@ from survey_analysis.render.jobs import DEFAULT_REPORTS_DIR, PROJECT_ROOT
 DATA_DIR_ENV = "SURVEY_DATA_DIR"
 
 EPILOG = f"""
-Raw files are looked for in --data-dir, then ${DATA_DIR_ENV}, then ./data, as
-<dir>/<source>/<file>. The demo source's synthetic files are committed under data/demo.
+Raw files are looked for in --data-dir, then ${DATA_DIR_ENV}, then ./data, at the
+path each wave's codebook names under <dir>/<source>/, plain, .gz or inside a .zip:
+e.g. <dir>/kaggle/2021/kaggle_survey_2021_responses.csv.gz. The demo source's
+synthetic files are committed as data/demo/<wave>.csv.gz.
 """
 
 
@@ -87,7 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo-data", help="regenerate the synthetic demo waves",
                                description="Write the seeded synthetic demo exports to data/demo.")
-    demo.add_argument("--out", type=Path, default=PROJECT_ROOT / "data" / "demo")
+    demo.add_argument("--out", type=Path, default=PROJECT_ROOT / "data" / "demo",
+                      help="folder to write the waves to (default: data/demo)")
+    demo.add_argument("--wave", action="append", dest="waves", metavar="WAVE",
+                      help="a wave to write (repeatable; default: every demo wave)")
     return parser
 
 
@@ -150,7 +155,7 @@ def cmd_download(args: argparse.Namespace) -> int:
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from survey_analysis.demo import write_demo_waves
 
-    for path in write_demo_waves(args.out):
+    for path in write_demo_waves(args.out, args.waves):
         print(path)
     return 0
 

@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from survey_analysis.formatting import format_bounds, format_interval, format_p_value, format_value
+from survey_analysis.narrative import MULTIPLICITY_NAMES
 from survey_analysis.plots import Chart
 from survey_analysis.results import FLAG_NOT_ASKED, ResultSet
 from survey_analysis.tables import HEADLINE_IDS
@@ -108,14 +109,18 @@ def change_sentence(t: Trends, fid: str) -> str:
             continue
         pair = r.id.removeprefix(f"change.{fid}.").replace("..", " to ")
         if r.flag == "not comparable":
-            parts.append(f"{pair}: not comparable ({r.method.removeprefix('not comparable: ')})")
+            parts.append(f"{pair}: not compared, the question changed")
             continue
-        word = "changed" if r.significant else "no clear difference"
+        null = 1 if r.kind == "ratio" else 0
+        word = "no clear difference"
         if r.significant:
-            word = ("rose" if (r.estimate > (1 if r.kind == "ratio" else 0)) else "fell")
+            word = "rose" if r.estimate > null else "fell"
+        elif r.lower > null or r.upper < null:
+            # The unadjusted interval excludes no change, but the family-wise test does not.
+            word = "no clear difference after adjusting for the page's many comparisons"
         parts.append(f"{pair}: **{word}** ({format_value(r.estimate, r.kind, r.unit)}, "
-                     f"{round(100 * r.level)}% CI {format_bounds(r, r.unit)}, adjusted p "
-                     f"{format_p_value(r.p_value)})")
+                     f"unadjusted {round(100 * r.level)}% CI {format_bounds(r, r.unit)}, "
+                     f"adjusted p {format_p_value(r.p_value)})")
     return (f"*{_label(t, fid)}*: {format_value(r0['estimate'], kind, unit)} in {w0}, "
             f"{format_value(r1['estimate'], kind, unit)} in {w1}. " + "; ".join(parts) + ".")
 
@@ -126,11 +131,13 @@ def summary(t: Trends) -> str:
     clear = [r for r in tested if r.significant]
     text = (f"Of {len(tested)} wave-over-wave changes tested, **{len(clear)}** "
             f"{'is' if len(clear) == 1 else 'are'} significant after "
-            f"{t.multiplicity.capitalize()} adjustment; the others read \"no clear difference\".")
+            f"{MULTIPLICITY_NAMES.get(t.multiplicity, t.multiplicity)} adjustment; the others "
+            "read \"no clear difference\".")
     if t.breaks:
         text += (" The series break where a question changed: "
                  + "; ".join(str(b) for b in t.breaks)
-                 + ". Changes across a break are shown but not tested.")
+                 + ". Changes across a break are not estimated: the figures before and after it "
+                   "answer different questions.")
     return text
 
 
@@ -220,6 +227,7 @@ def trend_chart(t: Trends, ids: Sequence[str], title: str) -> Chart | None:
 
 
 def methods(t: Trends) -> str:
+    adjustment = MULTIPLICITY_NAMES.get(t.multiplicity, t.multiplicity)
     return f"""
 **Data.** The figures are read from each wave's published results file
 (`reports/{t.source}/<wave>.results.json`), exactly as printed on the wave pages; nothing is
@@ -234,12 +242,12 @@ scale. Differences are in percentage points; a ratio of ratios below 1 means the
 A respondent may answer more than one wave; the waves are treated as independent samples.
 
 **Multiple comparisons.** All {len([r for r in t.changes if r.p_value is not None])} tested
-changes on this page form one family; p-values are adjusted by the {t.multiplicity.capitalize()}
-method and a change is called significant only when its adjusted p-value is below the
-significance level. Otherwise it reads "no clear difference". Intervals are not adjusted.
+changes on this page form one family; p-values are adjusted by the
+{adjustment} method and a change is called significant only when its adjusted p-value is
+below the significance level. Otherwise it reads "no clear difference". Intervals are not adjusted.
 
 **Breaks in comparability.** Each wave's codebook states, under `comparability:`, the series its
 question belongs to (for example "past 5 years" or "regular basis"). A change of series between
-consecutive waves is a break: the charts leave a gap and a dashed rule there, and the change
-across it is shown without a test.
+consecutive waves is a break: the charts leave a gap and a dashed rule there, and no change is
+estimated across it.
 """

@@ -174,7 +174,9 @@ def check_report_parameters(source: str, spec: Mapping[str, Any],
             "suppression_floor": "suppression_floor", "weighted": "weighted"}
     given = {keys[k]: v for k, v in parameters.items() if k in keys}
     if given:
-        from survey_analysis.article import ArticleSettings  # loads the statistics: only when needed
+        from survey_analysis.article import (
+            ArticleSettings,  # loads the statistics: only when needed
+        )
 
         ArticleSettings(**given)
 

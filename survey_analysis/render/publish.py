@@ -131,7 +131,7 @@ def page_context(job: RenderJob, results: Mapping[str, Any],
     context = {
         "source": job.source,
         "source_title": source.title,
-        "wave": job.wave if job.kind == "wave" else "all waves (trends)",
+        "wave": job.wave if job.kind == "wave" else "every wave (trends page)",
         "licence": source.licence,
         "synthetic": source.synthetic,
         "parameters": job.shown_parameters(),

@@ -69,6 +69,11 @@ def build_site(
     address; ``executor`` takes any ``concurrent.futures``-style executor instead.
     """
     reports_dir = Path(reports_dir)
+    # A trends page needs two waves: those published already plus those about to be.
+    published = {p.name.removesuffix(".results.json")
+                 for p in (reports_dir / source).glob("*.results.json")} - {"trends"}
+    chosen = set(waves) if waves else set(fp.source_waves(source))
+    trends = trends and len(published | chosen) >= 2
     planned = plan_jobs(source, waves, reports_dir, parameters, data_dir, force, trends=trends)
     trend_jobs = [plan_trends_job(source, reports_dir, force)] if trends else []
     progress = Progress(total=len(planned) + len(trend_jobs))
