@@ -133,11 +133,13 @@ def locate_file(
             with zipfile.ZipFile(archive) as zipped:
                 if any(Path(m).name == Path(file.name).name for m in zipped.namelist()):
                     return archive
-            looked.append(archive)
+        looked.append(folder / "*.zip")
     where = "\n  ".join(str(p) for p in looked)
     # A wave's codebook may state its own `get_files` (e.g. a per-wave download command).
     wave_hint = source.codebook(wave).extra.get("get_files") if wave in source.waves else None
     hint = str(wave_hint or source.get_files).strip().format(wave=wave)
+    if data_dir:  # the user named the folder: show the commands with it filled in
+        hint = hint.replace("DIR", str(Path(data_dir)))
     raise SourceError(
         f"raw file {file.name!r} for {source.name} wave {wave} not found. Looked in:\n  {where}\n"
         f"Point the tool at your copy with --data-dir DIR or ${DATA_DIR_ENV}=DIR "
