@@ -46,7 +46,7 @@ class ArticleSettings:
     share_method: str = "wilson"
     ratio_method: str = "tang"
     difference_method: str = "newcombe"
-    overlap_method: str = "linearization"
+    overlap_method: str = "mover-wilson"
     multiplicity: str = "holm"
     min_base: int = 30
     suppression_floor: int = 10
@@ -83,6 +83,11 @@ class Profile:
         return "mean" in self.spec
 
     @property
+    def stand_in(self) -> bool:
+        """Whether the source asks a different question than the article's (``stand_in: true``)."""
+        return bool(self.spec.get("stand_in", False))
+
+    @property
     def unit(self) -> str:
         return str(self.spec.get("unit", ""))
 
@@ -114,6 +119,12 @@ class Profile:
         return result
 
 
+def stand_in_results(profiles: list[Profile]) -> frozenset[str]:
+    """Result ids of profiles a source measures with a stand-in question (those with a caveat)."""
+    return frozenset(f"profile.{p.id}.{group}" for p in profiles if p.stand_in
+                     for group in ("tensorflow", "pytorch"))
+
+
 def source_profiles(wave: SurveyWave) -> list[Profile]:
     specs = wave.source.extra.get("profiles", {})
     return [Profile(pid, spec["label"], spec, str(spec.get("caveat", "")).strip())
@@ -136,7 +147,7 @@ class FrameworkBattle:
     @property
     def claims(self) -> list[ClaimCheck]:
         """The original article's claims, checked against this wave."""
-        return check_claims(self.results)
+        return check_claims(self.results, stand_in_results(self.profiles))
 
     def profile(self, profile_id: str) -> Profile | None:
         return next((p for p in self.profiles if p.id == profile_id), None)
@@ -190,7 +201,7 @@ def framework_battle(wave: SurveyWave, settings: ArticleSettings | None = None) 
     final.metadata["claims"] = [
         {"id": c.claim.id, "claim": c.claim.claim, "result": c.claim.result,
          "verdict": c.verdict, "reason": c.reason}
-        for c in check_claims(final)
+        for c in check_claims(final, stand_in_results(profiles))
     ]
     return FrameworkBattle(wave, settings, final, profiles, asked)
 
@@ -249,23 +260,34 @@ def _paired(base, weights, settings: ArticleSettings, both_asked: bool) -> list[
         return [estimates.not_asked("ratio.tensorflow_to_pytorch", ratio_label, "ratio", level),
                 estimates.not_asked("difference.tensorflow_minus_pytorch", diff_label,
                                     "difference", level)]
-    cells = estimates.paired_cells(base["framework_tensorflow"], base["framework_pytorch"],
-                                   weights=weights)
-    a, b, c, d = (round(x) for x in cells)
+    tf, pt = base["framework_tensorflow"], base["framework_pytorch"]
     n = len(base)
-    test = stats.mcnemar_test(b, c)
-    ratio = stats.paired_ratio_interval(a, b, c, d, level=level, method=settings.ratio_method)
-    diff = stats.paired_difference_interval(a, b, c, d, level=level, method="newcombe")
-    method_note = " (weighted cells at Kish effective n)" if weights is not None else ""
+    # The small-base rule looks at the two communities, not at everyone answering.
+    sizes = {"n1": int(tf.fillna(False).sum()), "n2": int(pt.fillna(False).sum())}
+    if weights is None:
+        a, b, c, d = (int(x) for x in estimates.paired_cells(tf, pt))
+        # Tang's ratio and Tango's difference both invert McNemar's score test (uncorrected), so
+        # the two intervals and the p-value always give the same verdict.
+        test = stats.mcnemar_test(b, c, exact=False, correction=False) if b + c else None
+        p_value = test.p_value if test is not None else 1.0
+        ratio = stats.paired_ratio_interval(a, b, c, d, level=level, method=settings.ratio_method)
+        diff = stats.paired_difference_interval(a, b, c, d, level=level, method="tango")
+        how = f"paired, {ratio.method} ratio / {diff.method} difference; McNemar score test"
+        ratio_p = diff_p = p_value
+    else:
+        diff, ratio = stats.weighted_paired_comparison(tf.astype("Float64").to_numpy(
+            dtype=float, na_value=float("nan")), pt.astype("Float64").to_numpy(
+            dtype=float, na_value=float("nan")), weights.to_numpy(dtype=float), level=level)
+        how = "weighted paired, linearization"
+        ratio_p, diff_p = ratio.p_value, diff.p_value
+    alpha = 1 - level
     return [
         Result("ratio.tensorflow_to_pytorch", ratio_label, ratio.estimate, ratio.lower,
-               ratio.upper, n, f"paired ratio, {ratio.method}{method_note}; McNemar test",
-               level, kind="ratio", p_value=test.p_value,
-               significant=not ratio.lower <= 1 <= ratio.upper),
+               ratio.upper, n, how, level, kind="ratio", p_value=ratio_p,
+               significant=ratio_p < alpha, n_effective=ratio.n_effective, **sizes),
         Result("difference.tensorflow_minus_pytorch", diff_label, diff.estimate, diff.lower,
-               diff.upper, n, f"paired difference, {diff.method}{method_note}; McNemar test",
-               level, kind="difference", p_value=test.p_value,
-               significant=not diff.lower <= 0 <= diff.upper),
+               diff.upper, n, how, level, kind="difference", p_value=diff_p,
+               significant=diff_p < alpha, n_effective=diff.n_effective, **sizes),
     ]
 
 
@@ -306,7 +328,8 @@ def _profiles(base, weights, settings: ArticleSettings, asked, profiles: list[Pr
         overlap.append(estimates.overlap_difference(
             values, groups["tensorflow"], groups["pytorch"], f"{prefix}.difference",
             _diff_label(profile, "users"), weights=weights, level=level,
-            is_share=not profile.is_mean, method=settings.overlap_method))
+            is_share=not profile.is_mean,
+            method="linearization" if profile.is_mean else settings.overlap_method))
         independent.append(estimates.independent_difference(
             values, groups["tensorflow_only"], groups["pytorch_only"], f"{robust}.difference",
             _diff_label(profile, "only"), weights=weights, level=level,

@@ -87,7 +87,7 @@ def overlap_difference(
     weights: pd.Series | None = None,
     level: float = 0.95,
     is_share: bool = True,
-    method: str = "linearization",
+    method: str = "mover-wilson",
 ) -> Result:
     """Group 1 minus group 2 when a respondent may be in both (overlapping groups)."""
     x = values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -133,7 +133,7 @@ def independent_difference(
     if is_share and w is None:
         x1, x2 = int(x[g1].sum()), int(x[g2].sum())
         c = stats.difference_interval(x1, n1, x2, n2, level=level, method=method)
-        p = stats.two_proportion_test(x1, n1, x2, n2).p_value
+        p = c.p_value  # inverts the same interval, so verdict and interval agree
     elif is_share:
         c = stats.weighted_difference_interval(x[g1], x[g2], w[g1], w[g2], level=level,
                                                method=method)

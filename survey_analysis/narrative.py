@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from survey_analysis.article import FrameworkBattle, Profile
 from survey_analysis.claims import (
+    CONSISTENT,
     CONTRADICTED,
+    DIFFERS,
     NOT_CHECKABLE,
     NOT_CLEAR_ABOVE,
     REVERSED,
@@ -39,7 +41,7 @@ def _unavailable(*results: Result) -> str | None:
     if any(r.flag == FLAG_NOT_ASKED for r in results):
         return "not asked in this wave"
     if any(r.flag == FLAG_SUPPRESSED or r.estimate is None for r in results):
-        return "too few respondents to report"
+        return "too few respondents"
     return None
 
 
@@ -60,15 +62,16 @@ def headline(article: FrameworkBattle) -> str:
     lead = (f"Of the {n:,} {population} who answered the framework question in this wave, ")
     if _unavailable(either, pt):
         if tf.shown:
-            return (lead + f"{_pct(tf)} use TensorFlow ({_ci(tf)}). PyTorch use was "
-                    f"{_unavailable(pt) or 'not reported'}, so the battle cannot be scored "
-                    "here.")
+            return (lead + f"{_pct(tf)} use TensorFlow ({_ci(tf)}). PyTorch use cannot be "
+                    f"reported ({_unavailable(pt) or 'not reported'}), so the battle cannot be "
+                    "scored here.")
         return lead + "the framework shares cannot be reported."
     both = article["share.both"]
     return (
         lead + f"**{_pct(either)}** use TensorFlow or PyTorch ({_ci(either)}){_caution(either)}: "
         f"{_pct(tf)} use TensorFlow ({_ci(tf)}) and {_pct(pt)} use PyTorch ({_ci(pt)}); "
-        f"{_pct(both)} use both. Every share on this page states its base; here the base is the "
+        f"{_pct(both)} use both ({_ci(both)}). Every share on this page states its base; here "
+        "the base is the "
         f"{n:,} respondents who answered the question."
     )
 
@@ -87,17 +90,20 @@ def ratio(article: FrameworkBattle) -> str:
     if not article.comparable:
         return ""  # the headline has already said which framework the wave did not offer
     if (why := _unavailable(r)) is not None:
-        return f"The relative size of the two communities is {why}."
+        return f"The relative size of the two communities cannot be reported: {why}."
     if not r.significant:
         return (f"There is **no clear difference** in size between the TensorFlow and PyTorch "
                 f"communities: the ratio is {r.estimate:.2f} ({_ci(r)}), an interval that "
                 f"includes 1.")
     if r.estimate > 1:
-        return (f"TensorFlow's community is **{r.estimate:.1f} times** PyTorch's "
+        return (f"TensorFlow's community is **{r.estimate:.2f} times** PyTorch's "
                 f"({_ci(r)}; a paired comparison, as both shares come from the same "
                 f"respondents){_caution(r)}.")
+    if r.estimate <= 0 or r.lower <= 0:
+        return (f"PyTorch's community is far larger than TensorFlow's here (ratio {_pct(r)}, "
+                f"{_ci(r)}).")
     inverse_low, inverse_high = 1 / r.upper, 1 / r.lower
-    return (f"PyTorch's community is **{1 / r.estimate:.1f} times** TensorFlow's "
+    return (f"PyTorch's community is **{1 / r.estimate:.2f} times** TensorFlow's "
             f"({round(100 * r.level)}% CI {inverse_low:.2f}–{inverse_high:.2f}; paired "
             f"comparison){_caution(r)}.")
 
@@ -109,7 +115,7 @@ def overlap(article: FrameworkBattle) -> str:
     if (why := _not_offered(article)) is not None:
         return f"{why}."
     if (why := _unavailable(tf_given_pt, pt_given_tf)) is not None:
-        return f"The overlap between the two communities is {why}."
+        return f"The overlap between the two communities cannot be reported: {why}."
     return (
         f"{_pct(tf_given_pt)} of PyTorch users also use TensorFlow ({_ci(tf_given_pt)}; "
         f"n = {tf_given_pt.n:,} PyTorch users){_caution(tf_given_pt)}, while "
@@ -195,6 +201,8 @@ def _join(labels: list[str]) -> str:
 
 
 CLAIM_VERDICT_WORDS = {
+    CONSISTENT: "consistent with this wave",
+    DIFFERS: "differs from this wave",
     SUPPORTED: "supported",
     CONTRADICTED: "contradicted",
     REVERSED: "reversed",
@@ -213,14 +221,19 @@ def claims_summary(article: FrameworkBattle) -> str:
         counts[word] = counts.get(word, 0) + 1
     listed = ", ".join(f"{n} {word}" for word, n in counts.items())
     stand_in = ""
-    if any(p.caveat for p in article.profiles):
+    if any(p.stand_in for p in article.profiles):
         stand_in = (" Some of this source's questions only stand in for the article's (see the "
-                    "caveats above), and its respondents are not the article's sample, so a "
-                    "contradiction here is a difference between surveys as much as over time.")
+                    "caveats above): their published values cannot be checked, and their "
+                    "directions are compared with that caveat. Its respondents are not the "
+                    "article's sample either, so a difference here is one between surveys as "
+                    "much as over time.")
     return (f"The original article made {len(checks)} checkable claims. Against this wave's "
-            f"figures and intervals: {listed}. A value claim is supported when the published "
-            "value lies inside this wave's interval; a claim that one group is higher, when the "
-            "difference is significant in that direction after adjustment." + stand_in)
+            f"figures and intervals: {listed}. A published value is consistent with this wave "
+            "when, allowing for its rounding, it lies inside this wave's interval: the wave "
+            "cannot tell them apart, which is not proof. Each value is checked at the page's "
+            "confidence level, so among many checks one may differ by chance. A claim that one "
+            "group is higher is supported when the difference is significant in that direction "
+            "after adjustment, and reversed when it is significant the other way." + stand_in)
 
 
 def figure_line(result: Result) -> str:
@@ -264,9 +277,12 @@ def methods(article: FrameworkBattle) -> str:
     level = round(100 * s.level)
     if s.weighted:
         weighting = (
-            "Figures are **weighted** with the survey's weights: shares use the Kish effective "
-            "sample size (Kish 1965; Korn & Graubard 1998), comparisons between groups use "
-            "linearization."
+            "Figures are **weighted** with the survey's weights. Shares, and the robustness "
+            "check's independent-group differences, use the Kish effective sample size (Kish "
+            "1965; Korn & Graubard 1998); the paired TensorFlow-PyTorch comparison and the means "
+            "use Taylor linearization (Wolter 2007); the overlapping-group differences combine "
+            "Wilson intervals on each group's effective size with their linearized correlation. "
+            "The small-base rule still counts respondents, not effective sizes."
         )
     elif wave.has_weights:
         weighting = ("Figures are **unweighted** (each respondent counts once); the survey also "
@@ -290,12 +306,14 @@ multiple comparisons (the significance verdicts are; see below). Shares:
 {METHOD_REFERENCES.get(s.share_method, s.share_method)}. The TensorFlow-to-PyTorch size ratio and
 the difference of the two shares compare answers of the *same* respondents, so they use paired
 methods: the ratio by {PAIRED_RATIO_REFERENCES.get(s.ratio_method, s.ratio_method)} and the
-difference by Newcombe's
-method 10 for paired data (Newcombe 1998b), tested with McNemar's test. Means use the t interval.
+difference by Tango's (1998) score method, tested with McNemar's score test, which both intervals
+invert, so they always agree with it. Means use the t interval.
 
 **Comparisons.** TensorFlow users and PyTorch users *overlap* (a respondent may use both), so
-their profile differences use an overlapping-groups method: Taylor linearization of the two ratio
-estimators, with the shared respondents in the covariance (Wolter 2007). The robustness check
+their profile differences use an overlapping-groups method: each group's Wilson interval combined
+by MOVER (Zou & Donner 2008) with the correlation of the two shares, estimated by Taylor
+linearization with the shared respondents in the covariance (Wolter 2007); differences of means
+use the linearization alone. Each p-value inverts its own interval. The robustness check
 compares the *disjoint* TensorFlow-only and PyTorch-only groups as independent samples (Newcombe
 1998a hybrid score for shares; Welch for means). Within each family of comparisons, p-values are
 adjusted by the {adjustment} method; a difference is called significant only when its adjusted

@@ -62,7 +62,11 @@ def headline_table(article: FrameworkBattle) -> pd.DataFrame:
 def _verdict(diff: Result) -> str:
     if not diff.shown or diff.significant is None:
         return ""
-    return "significant" if diff.significant else "no clear difference"
+    if diff.significant:
+        return "significant"
+    if diff.lower > 0 or diff.upper < 0:  # the interval shown is unadjusted; the verdict is not
+        return "no clear difference after adjustment"
+    return "no clear difference"
 
 
 def profile_table(article: FrameworkBattle, robustness: bool = False) -> pd.DataFrame:

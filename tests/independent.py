@@ -61,6 +61,38 @@ def linearized_difference(values: np.ndarray, g1: np.ndarray, g2: np.ndarray) ->
     return p1 - p2, 2 * norm.sf(abs(z))
 
 
+def mover_wilson_difference(values: np.ndarray, g1: np.ndarray, g2: np.ndarray,
+                            level: float = 0.95) -> tuple[float, float, float, float]:
+    """(difference, lower, upper, p) for overlapping groups, written out from Zou & Donner (2008):
+    statsmodels' Wilson limits per group, correlation from the linearized covariance, and the
+    p-value found by bisecting on the level until the nearer limit reaches zero."""
+    answered = ~np.isnan(values)
+    g1, g2 = g1 & answered, g2 & answered
+    y = np.where(answered, values, 0.0)
+    n1, n2 = int(g1.sum()), int(g2.sum())
+    p1, p2 = y[g1].mean(), y[g2].mean()
+    either = g1 | g2
+    u1 = (g1 * (y - p1) / n1)[either]
+    u2 = (g2 * (y - p2) / n2)[either]
+    r = np.sum(u1 * u2) / np.sqrt(np.sum(u1**2) * np.sum(u2**2))
+    d = p1 - p2
+
+    def limits(lev):
+        l1, h1 = proportion_confint(y[g1].sum(), n1, alpha=1 - lev, method="wilson")
+        l2, h2 = proportion_confint(y[g2].sum(), n2, alpha=1 - lev, method="wilson")
+        lo = d - np.sqrt((p1 - l1) ** 2 + (h2 - p2) ** 2 - 2 * r * (p1 - l1) * (h2 - p2))
+        hi = d + np.sqrt((h1 - p1) ** 2 + (p2 - l2) ** 2 - 2 * r * (h1 - p1) * (p2 - l2))
+        return lo, hi
+
+    lo, hi = limits(level)
+    low_level, high_level = 1e-12, 1 - 1e-15
+    for _ in range(200):  # plain bisection: the level where the nearer limit is zero
+        mid = (low_level + high_level) / 2
+        nearer = limits(mid)[0] if d > 0 else -limits(mid)[1]
+        low_level, high_level = (mid, high_level) if nearer > 0 else (low_level, mid)
+    return d, lo, hi, 1 - low_level
+
+
 def profile_values(respondents: pd.DataFrame, profile_id: str) -> np.ndarray:
     """The demo source's profile definitions, written out independently of sources.yaml."""
     r = respondents
@@ -84,10 +116,19 @@ def profile_differences(respondents: pd.DataFrame, profile_ids: list[str],
                         level: float = 0.95) -> dict[str, dict]:
     base = framework_frame(respondents)
     g1, g2 = base["tf"].to_numpy(), base["pt"].to_numpy()
-    raw = {pid: linearized_difference(profile_values(base, pid), g1, g2) for pid in profile_ids}
-    reject, adjusted, _, _ = multipletests([p for _, p in raw.values()], alpha=1 - level,
+    raw = {}
+    for pid in profile_ids:
+        values = profile_values(base, pid)
+        if pid == "backend_experience":  # a mean: linearized z
+            diff, p = linearized_difference(values, g1, g2)
+            raw[pid] = {"estimate": diff, "p": p}
+        else:
+            diff, lo, hi, p = mover_wilson_difference(values, g1, g2, level)
+            raw[pid] = {"estimate": diff, "lower": lo, "upper": hi, "p": p}
+    reject, adjusted, _, _ = multipletests([v["p"] for v in raw.values()], alpha=1 - level,
                                            method="holm")
-    return {
-        f"profile.{pid}.difference": {"estimate": diff, "p_value": adj, "significant": bool(rej)}
-        for (pid, (diff, _)), adj, rej in zip(raw.items(), adjusted, reject, strict=True)
-    }
+    out = {}
+    for (pid, values), adj, rej in zip(raw.items(), adjusted, reject, strict=True):
+        record = {k: v for k, v in values.items() if k != "p"}
+        out[f"profile.{pid}.difference"] = {**record, "p_value": adj, "significant": bool(rej)}
+    return out

@@ -20,6 +20,7 @@ from .paired import (
 from .proportion import SHARE_METHODS, share_interval, weighted_share_interval
 from .ratio import RATIO_METHODS, ratio_interval
 from .testing import mcnemar_test, two_proportion_test
+from .weighted_paired import weighted_paired_comparison
 from .weights import design_effect, kish_effective_n, rake
 
 __all__ = [
@@ -51,5 +52,6 @@ __all__ = [
     "share_interval",
     "two_proportion_test",
     "weighted_difference_interval",
+    "weighted_paired_comparison",
     "weighted_share_interval",
 ]

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ._duality import p_value_by_inversion
 from ._result import Comparison
 from ._roots import invert_score, safe_ratio
 from ._validate import (
@@ -186,11 +187,16 @@ def difference_interval(
     check_method(method, DIFFERENCE_METHODS)
     x1, n1 = check_successes(successes1, trials1, "successes1", "trials1")
     x2, n2 = check_successes(successes2, trials2, "successes2", "trials2")
-    lower, upper = difference_bounds(x1, n1, x2, n2, level, method)
+
+    def limits(lev: float) -> tuple[float, float]:
+        low, high = difference_bounds(x1, n1, x2, n2, lev, method)
+        return float(low), float(high)
+
+    lower, upper = limits(level)
     return Comparison(
         x1 / n1 - x2 / n2,
-        float(lower),
-        float(upper),
+        lower,
+        upper,
         level,
         method,
         n1 + n2,
@@ -198,6 +204,7 @@ def difference_interval(
         n2=n2,
         estimate1=x1 / n1,
         estimate2=x2 / n2,
+        p_value=p_value_by_inversion(limits, x1 / n1 - x2 / n2),
     )
 
 
@@ -235,7 +242,12 @@ def weighted_difference_interval(
         p = float(np.sum(w * y) / np.sum(w))
         parts.append((p, kish_effective_n(w), int(y.size)))
     (p1, ne1, m1), (p2, ne2, m2) = parts
-    lower, upper = difference_bounds(p1 * ne1, ne1, p2 * ne2, ne2, level, method)
+
+    def limits(lev: float) -> tuple[float, float]:
+        low, high = difference_bounds(p1 * ne1, ne1, p2 * ne2, ne2, lev, method)
+        return float(low), float(high)
+
+    lower, upper = limits(level)
     return Comparison(
         p1 - p2,
         float(lower),
@@ -248,4 +260,5 @@ def weighted_difference_interval(
         estimate1=p1,
         estimate2=p2,
         n_effective=ne1 + ne2,
+        p_value=p_value_by_inversion(limits, p1 - p2),
     )

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import norm
 
+from ._duality import p_value_by_inversion
 from ._result import Comparison
 from ._validate import (
     as_1d,
@@ -27,8 +28,9 @@ from ._validate import (
     check_weights,
     z_value,
 )
+from .proportion import share_bounds
 
-OVERLAP_METHODS = ("linearization", "bootstrap")
+OVERLAP_METHODS = ("mover-wilson", "linearization", "bootstrap")
 
 
 def overlap_share_difference(
@@ -37,7 +39,7 @@ def overlap_share_difference(
     in_group2: Any,
     weights: Any = None,
     level: float = 0.95,
-    method: str = "linearization",
+    method: str = "mover-wilson",
     n_boot: int = 2000,
     seed: int | None = 0,
 ) -> Comparison:
@@ -45,8 +47,14 @@ def overlap_share_difference(
 
     ``indicator`` holds 0/1 (NaN = missing) per respondent, ``in_group1`` and
     ``in_group2`` True/False membership. Each group share is the ratio estimator
-    p_g = sum(w y I_g) / sum(w I_g). Methods (default ``"linearization"``):
+    p_g = sum(w y I_g) / sum(w I_g). Methods (default ``"mover-wilson"``):
 
+    - ``mover-wilson``: each group's Wilson interval (on its Kish effective size) combined
+      by MOVER with the two estimators' correlation from the linearization covariance
+      (Zou & Donner 2008, Stat Med 27:1693; Newcombe 1998c method 10 is the paired case);
+      the p-value inverts the same interval. The default: the symmetric linearization interval
+      under-covers for rare answers in small groups (about 78% at 95% for a 5% trait with 30
+      in one group), this one keeps near nominal (see tests/stats/test_overlap.py).
     - ``linearization``: Taylor linearization of p1 - p2 with respondents as
       with-replacement draws: u_i = w_i I1_i (y_i - p1)/W1 - w_i I2_i (y_i - p2)/W2,
       Var = m/(m-1) sum(u_i²) over the m respondents in either group, so the
@@ -122,7 +130,11 @@ def _overlap(values, in_group1, in_group2, weights, level, method, n_boot, seed,
     p1, p2 = float(np.sum(wy * g1)) / W1, float(np.sum(wy * g2)) / W2
     diff = p1 - p2
     n_eff = float(np.sum(w) ** 2 / np.sum(w * w))
-    if method == "linearization":
+    if method == "mover-wilson":
+        if not share:
+            raise ValueError("method='mover-wilson' is for shares; use 'linearization' for means")
+        lower, upper, se, p_value = _mover_wilson(y, w, g1, g2, p1, p2, W1, W2, m, level)
+    elif method == "linearization":
         u = w * g1 * (y - p1) / W1 - w * g2 * (y - p2) / W2
         se = float(np.sqrt(m / (m - 1) * np.sum(u * u)))
         z = z_value(level)
@@ -155,6 +167,40 @@ def _overlap(values, in_group1, in_group2, weights, level, method, n_boot, seed,
         std_error=se,
         p_value=p_value,
     )
+
+
+def _mover_wilson(y, w, g1, g2, p1, p2, W1, W2, m, level):
+    """MOVER limits for p1 - p2 from each group's Wilson interval and their correlation.
+
+    L = d - sqrt((p1-l1)^2 + (u2-p2)^2 - 2r(p1-l1)(u2-p2)),
+    U = d + sqrt((u1-p1)^2 + (p2-l2)^2 - 2r(u1-p1)(p2-l2))  (Zou & Donner 2008, Stat Med 27:1693,
+    eq. 5; Newcombe 1998c method 10 is the paired case). Each Wilson interval uses the group's
+    Kish effective size; r is the correlation of the two ratio estimators from the linearization
+    covariance, so respondents in both groups count once in each. The p-value inverts the same
+    interval (the largest level at which it still excludes 0), so verdict and interval agree.
+    Written by hand: no library offers MOVER for overlapping groups.
+    """
+    u1 = w * g1 * (y - p1) / W1
+    u2 = w * g2 * (y - p2) / W2
+    factor = m / (m - 1)
+    v1, v2 = factor * np.sum(u1 * u1), factor * np.sum(u2 * u2)
+    r = float(factor * np.sum(u1 * u2) / np.sqrt(v1 * v2)) if v1 > 0 and v2 > 0 else 0.0
+    n1 = float(np.sum(w * g1) ** 2 / np.sum((w * g1) ** 2))
+    n2 = float(np.sum(w * g2) ** 2 / np.sum((w * g2) ** 2))
+    diff = p1 - p2
+
+    def limits(lev: float) -> tuple[float, float]:
+        l1, h1 = (float(v) for v in share_bounds(p1 * n1, n1, lev, "wilson"))
+        l2, h2 = (float(v) for v in share_bounds(p2 * n2, n2, lev, "wilson"))
+        low = diff - np.sqrt(max((p1 - l1) ** 2 + (h2 - p2) ** 2 - 2 * r * (p1 - l1) * (h2 - p2),
+                                 0.0))
+        high = diff + np.sqrt(max((h1 - p1) ** 2 + (p2 - l2) ** 2
+                                  - 2 * r * (h1 - p1) * (p2 - l2), 0.0))
+        return float(low), float(high)
+
+    lower, upper = limits(level)
+    se = float(np.sqrt(max(v1 + v2 - 2 * r * np.sqrt(v1 * v2), 0.0)))
+    return lower, upper, se, p_value_by_inversion(limits, diff)
 
 
 def _bootstrap(wy, w, g1, g2, m, n_boot, seed):

@@ -59,13 +59,17 @@ def test_disjoint_groups_reduce_to_independent_samples():
     y = np.array([1, 0, 1, 1, 0, 0, 1, 0, 1, 1], dtype=float)
     g1 = np.arange(10) < 4
     g2 = ~g1
-    r = stats.overlap_share_difference(y, g1, g2)
+    r = stats.overlap_share_difference(y, g1, g2, method="linearization")
     p1, p2 = y[g1].mean(), y[g2].mean()
     m = 10
     var = m / (m - 1) * (np.sum((y[g1] - p1) ** 2) / 4**2 + np.sum((y[g2] - p2) ** 2) / 6**2)
     assert r.std_error == pytest.approx(np.sqrt(var))
     assert r.p_value == pytest.approx(2 * norm.sf(abs(p1 - p2) / np.sqrt(var)))
     assert r.n_overlap == 0
+    # With no one in both groups the default (MOVER-Wilson, r = 0) is Newcombe's hybrid score.
+    mover = stats.overlap_share_difference(y, g1, g2)
+    newcombe = stats.difference_interval(int(y[g1].sum()), 4, int(y[g2].sum()), 6)
+    assert (mover.lower, mover.upper) == pytest.approx((newcombe.lower, newcombe.upper))
 
 
 def test_identical_groups_give_zero_difference():
@@ -100,3 +104,50 @@ def test_bootstrap_is_reproducible_with_seed():
     b = stats.overlap_share_difference(y, g1, g2, method="bootstrap", n_boot=500, seed=3)
     assert a == b
     assert 0 < a.p_value <= 1
+
+
+def _coverage(method: str, sizes: tuple[int, int, int], p: float, reps: int, seed: int) -> float:
+    """Share of simulated samples (true difference 0) whose interval contains 0."""
+    import numpy as np
+
+    from survey_analysis import stats
+
+    only1, only2, both = sizes
+    g1 = np.r_[np.ones(only1, bool), np.zeros(only2, bool), np.ones(both, bool)]
+    g2 = np.r_[np.zeros(only1, bool), np.ones(only2, bool), np.ones(both, bool)]
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(reps):
+        y = (rng.random(g1.size) < p).astype(float)
+        if not y.any():
+            hits += 1
+            continue
+        c = stats.overlap_share_difference(y, g1, g2, method=method)
+        hits += c.lower <= 0 <= c.upper
+    return hits / reps
+
+
+def test_mover_wilson_keeps_coverage_where_linearization_fails():
+    # A rare answer (5%) in a small group (30) that overlaps half: the review's failing case.
+    mover = _coverage("mover-wilson", (300, 15, 15), 0.05, reps=600, seed=11)
+    linear = _coverage("linearization", (300, 15, 15), 0.05, reps=600, seed=11)
+    assert mover >= 0.92, mover
+    assert linear < 0.85, linear  # documents why mover-wilson is the default
+
+
+def test_mover_wilson_p_value_agrees_with_its_interval():
+    import numpy as np
+
+    from survey_analysis import stats
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        n = int(rng.integers(20, 200))
+        y = (rng.random(n) < rng.uniform(0.05, 0.6)).astype(float)
+        g1, g2 = rng.random(n) < 0.6, rng.random(n) < 0.4
+        if not (g1.any() and g2.any()) or not (g1 | g2).sum() > 2:
+            continue
+        for level in (0.9, 0.95):
+            c = stats.overlap_share_difference(y, g1, g2, level=level)
+            excludes_zero = not c.lower <= 0 <= c.upper
+            assert excludes_zero == (c.p_value < 1 - level) or abs(c.p_value - (1 - level)) < 1e-6
