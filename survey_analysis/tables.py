@@ -96,7 +96,7 @@ def profile_table(article: FrameworkBattle, robustness: bool = False) -> pd.Data
 def _cell(r: Result) -> str:
     if not r.shown:
         return _estimate(r)
-    return f"{_estimate(r)} ({format_bounds(r, r.unit)}; n = {r.n:,})"
+    return f"{_estimate(r)} ({format_bounds(r, r.unit)}; n = {_base(r)})"
 
 
 def claims_table(article: FrameworkBattle) -> pd.DataFrame:
