@@ -77,6 +77,22 @@ def mean(
                   interval.method, level, kind="mean", n_effective=interval.n_effective)
 
 
+def _groups(values: pd.Series, group1: pd.Series, group2: pd.Series,
+            weights: pd.Series | None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                np.ndarray | None]:
+    """Values (NaN = not answered), both memberships and the weights as numpy arrays."""
+    x = values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    w = None if weights is None else weights.to_numpy(dtype=float)
+    return x, _mask(group1), _mask(group2), w
+
+
+def _no_comparison(result_id: str, label: str, n: int, n1: int, n2: int, method: str,
+                   level: float, kind: str) -> Result:
+    """A comparison with fewer than two answers in a group: no estimate, and says so."""
+    return Result(result_id, label, None, None, None, n, method, level, kind=kind,
+                  flag="no respondents", n1=n1, n2=n2)
+
+
 def overlap_difference(
     values: pd.Series,
     group1: pd.Series,
@@ -90,15 +106,13 @@ def overlap_difference(
     method: str = "mover-wilson",
 ) -> Result:
     """Group 1 minus group 2 when a respondent may be in both (overlapping groups)."""
-    x = values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    g1, g2 = _mask(group1), _mask(group2)
-    w = None if weights is None else weights.to_numpy(dtype=float)
+    x, g1, g2, w = _groups(values, group1, group2, weights)
     answered = ~np.isnan(x)
     n1, n2 = int((g1 & answered).sum()), int((g2 & answered).sum())
     kind = "difference" if is_share else "mean_difference"
     if min(n1, n2) < 2:
-        return Result(result_id, label, None, None, None, int(((g1 | g2) & answered).sum()),
-                      method, level, kind=kind, flag="no respondents", n1=n1, n2=n2)
+        return _no_comparison(result_id, label, int(((g1 | g2) & answered).sum()), n1, n2,
+                              method, level, kind)
     compare = stats.overlap_share_difference if is_share else stats.overlap_mean_difference
     c = compare(x, g1, g2, weights=w, level=level, method=method)
     return Result(result_id, label, c.estimate, c.lower, c.upper, int(c.n),
@@ -119,17 +133,15 @@ def independent_difference(
     method: str = "newcombe",
 ) -> Result:
     """Group 1 minus group 2 for disjoint groups (independent samples)."""
-    if (_mask(group1) & _mask(group2)).any():
+    x, g1, g2, w = _groups(values, group1, group2, weights)
+    if (g1 & g2).any():
         raise ValueError(f"{result_id}: groups overlap; use overlap_difference")
-    answered = values.notna().to_numpy()
-    g1, g2 = _mask(group1) & answered, _mask(group2) & answered
+    answered = ~np.isnan(x)
+    g1, g2 = g1 & answered, g2 & answered
     n1, n2 = int(g1.sum()), int(g2.sum())
     kind = "difference" if is_share else "mean_difference"
     if min(n1, n2) < 2:
-        return Result(result_id, label, None, None, None, n1 + n2, method, level, kind=kind,
-                      flag="no respondents", n1=n1, n2=n2)
-    x = values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    w = None if weights is None else weights.to_numpy(dtype=float)
+        return _no_comparison(result_id, label, n1 + n2, n1, n2, method, level, kind)
     if is_share and w is None:
         x1, x2 = int(x[g1].sum()), int(x[g2].sum())
         c = stats.difference_interval(x1, n1, x2, n2, level=level, method=method)

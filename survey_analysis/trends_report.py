@@ -135,6 +135,12 @@ def change_sentence(t: Trends, fid: str) -> str:
             f"{format_value(r1['estimate'], kind, unit)} in {w1}. " + "; ".join(parts) + ".")
 
 
+def wave_links(t: Trends) -> str:
+    """Links to each wave's own article (they sit beside the trends page)."""
+    links = " · ".join(f"[{w.wave}]({w.wave}.html)" for w in t.waves)
+    return f"**Each wave's article:** {links}"
+
+
 def summary(t: Trends) -> str:
     """The opening paragraph: how many changes hold up, and the headline movers."""
     tested = [r for r in t.changes if r.p_value is not None]

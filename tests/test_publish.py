@@ -69,6 +69,9 @@ def test_trends_page_compares_waves_from_their_results(site):
     assert len(page.find_all("figure")) == 2 and all(f.find("figcaption")
                                                      for f in page.find_all("figure"))
     assert (site / "demo" / "trends.html").stat().st_size < 1.5e6
+    links = {a["href"] for a in page.find_all("a", href=True)}
+    for wave in ("2018-h1", "2018-h2", "2019-h1", "2019-h2"):
+        assert f"{wave}.html" in links and (site / "demo" / f"{wave}.html").exists()
 
 
 def test_a_second_build_is_a_no_op_well_under_a_second(site):
