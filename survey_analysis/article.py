@@ -125,6 +125,12 @@ def stand_in_results(profiles: list[Profile]) -> frozenset[str]:
                      for group in ("tensorflow", "pytorch"))
 
 
+def base_phrase(wave: SurveyWave) -> str:
+    question = wave.codebook.questions.get("frameworks")
+    default = "answered the framework question"
+    return str(question.spec.get("base_label", default)) if question else default
+
+
 def source_profiles(wave: SurveyWave) -> list[Profile]:
     specs = wave.source.extra.get("profiles", {})
     return [Profile(pid, spec["label"], spec, str(spec.get("caveat", "")).strip())
@@ -151,6 +157,11 @@ class FrameworkBattle:
 
     def profile(self, profile_id: str) -> Profile | None:
         return next((p for p in self.profiles if p.id == profile_id), None)
+
+    @property
+    def base_phrase(self) -> str:
+        """Who the framework shares are of, as the wave's codebook describes it."""
+        return base_phrase(self.wave)
 
     @property
     def comparable(self) -> bool:
@@ -185,6 +196,7 @@ def framework_battle(wave: SurveyWave, settings: ArticleSettings | None = None) 
     results = ResultSet(
         source=wave.source.name, wave=wave.wave, title=f"TensorFlow vs PyTorch: {wave.title}",
         population=wave.population, population_label=wave.population_label,
+        base_label=base_phrase(wave),
         level=settings.level, weighted=settings.weighted,
         input_files=[{"name": f.name, "sha256": f.sha256, "verified": f.verified}
                      for f in wave.files],
@@ -284,10 +296,10 @@ def _paired(base, weights, settings: ArticleSettings, both_asked: bool) -> list[
     return [
         Result("ratio.tensorflow_to_pytorch", ratio_label, ratio.estimate, ratio.lower,
                ratio.upper, n, how, level, kind="ratio", p_value=ratio_p,
-               significant=ratio_p < alpha, n_effective=ratio.n_effective, **sizes),
+               significant=ratio_p < alpha, n_effective=ratio.n_effective, paired=True, **sizes),
         Result("difference.tensorflow_minus_pytorch", diff_label, diff.estimate, diff.lower,
                diff.upper, n, how, level, kind="difference", p_value=diff_p,
-               significant=diff_p < alpha, n_effective=diff.n_effective, **sizes),
+               significant=diff_p < alpha, n_effective=diff.n_effective, paired=True, **sizes),
     ]
 
 

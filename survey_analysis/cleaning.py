@@ -74,13 +74,16 @@ def drop_duplicate_submissions(
     keep_mask = ~has_key | table.index.isin(kept_index)
     return _logged(
         table, keep_mask, "duplicate submissions",
-        f"same {key} submitted more than once; kept the {keep} by {order_by}",
+        f"the same respondent submitted more than once; kept the {keep} submission",
     )
 
 
 def drop_speeders(table: pd.DataFrame, min_seconds: float) -> tuple[pd.DataFrame, LogEntry]:
     """Drop implausibly fast completions (under ``min_seconds``); unknown durations stay."""
     duration = table["duration_seconds"]
+    if len(table) and duration.isna().all():
+        return table, LogEntry("speeders", len(table), len(table),
+                               "not checked: this export has no completion times")
     keep = ~(duration < min_seconds).fillna(False).astype(bool)
     return _logged(table, keep, "speeders", f"completed in under {min_seconds:g} seconds")
 
@@ -97,10 +100,23 @@ def drop_inconsistent(
     """
     entries = []
     for rule in rules:
+        if len(table) and not _checkable(table, rule):
+            entries.append(LogEntry("inconsistent answers", len(table), len(table),
+                                    f"not checked ({rule['reason']}): not asked in this wave"))
+            continue
         table, entry = _logged(table, ~_violates(table, rule), "inconsistent answers",
                                rule["reason"])
         entries.append(entry)
     return table, entries
+
+
+def _checkable(table: pd.DataFrame, rule: Mapping[str, Any]) -> bool:
+    """Whether the wave asked what the rule looks at (an option never offered cannot clash)."""
+    if "exclusive_option" in rule:
+        variable = get_variable(rule["exclusive_option"]["variable"])
+        column = variable.option_column(rule["exclusive_option"]["option"])
+        return bool(table[column].notna().any())
+    return True
 
 
 def _violates(table: pd.DataFrame, rule: Mapping[str, Any]) -> pd.Series:
@@ -124,7 +140,7 @@ def recode_entries(recodes: Iterable[Recode], rows: int) -> list[LogEntry]:
     """Log entries for answers changed while applying the codebook (no rows dropped)."""
     return [
         LogEntry(
-            step=f"recode {r.variable}",
+            step=f"recode: {get_variable(r.variable).label.lower()}",
             rows_in=rows,
             rows_out=rows,
             reason=f"{r.action} in {r.column} (e.g. {', '.join(map(repr, r.examples[:3]))})",

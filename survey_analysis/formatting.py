@@ -12,6 +12,14 @@ def _r(value: float, decimals: int) -> float:
     """Round to what is printed; adding 0.0 turns -0.0 into 0.0, so a page never shows "-0.0"."""
     return round(value, decimals) + 0.0
 
+
+def _limit(value: float, decimals: int) -> str:
+    """A signed interval limit; one that rounds to zero gets more digits, so its side of zero
+    (which decides whether the interval excludes "no difference") stays readable."""
+    while value != 0 and round(value, decimals) == 0 and decimals < 4:
+        decimals += 1
+    return f"{_r(value, decimals):+.{decimals}f}"
+
 PERCENT_KINDS = {"share", "conditional"}
 
 
@@ -41,17 +49,19 @@ def format_bounds(figure: Result | Mapping[str, Any], unit: str = "") -> str:
     if kind in PERCENT_KINDS:
         return f"{_r(100 * lower, 1):.1f}–{_r(100 * upper, 1):.1f}%"
     if kind == "difference":
-        return f"{_r(100 * lower, 1):+.1f} to {_r(100 * upper, 1):+.1f} pp"
+        return f"{_limit(100 * lower, 1)} to {_limit(100 * upper, 1)} pp"
     if kind == "ratio":
         return f"{_r(lower, 2):.2f}–{_r(upper, 2):.2f}"
     suffix = f" {unit}" if unit else ""
     if kind == "mean_difference":
-        return f"{_r(lower, 2):+.2f} to {_r(upper, 2):+.2f}{suffix}"
+        return f"{_limit(lower, 2)} to {_limit(upper, 2)}{suffix}"
     return f"{_r(lower, 2):.2f}–{_r(upper, 2):.2f}{suffix}"
 
 
 def format_base(figure: Result | Mapping[str, Any]) -> str:
     n1, n2 = _get(figure, "n1"), _get(figure, "n2")
+    if _get(figure, "paired"):  # one base; n1 and n2 count the two answers within it
+        return f"n = {_get(figure, 'n'):,}; {n1:,} vs {n2:,} users"
     if n1 is not None and n2 is not None:
         return f"n = {n1:,} vs {n2:,}"
     return f"n = {_get(figure, 'n'):,}"

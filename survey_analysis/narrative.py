@@ -59,7 +59,7 @@ def headline(article: FrameworkBattle) -> str:
     either, tf, pt = article["share.either"], article["share.tensorflow"], article["share.pytorch"]
     population = article.wave.population_label
     n = either.n or tf.n
-    lead = (f"Of the {n:,} {population} who answered the framework question in this wave, ")
+    lead = f"Of the {n:,} {population} who {article.base_phrase} in this wave, "
     if _unavailable(either, pt):
         if tf.shown:
             return (lead + f"{_pct(tf)} use TensorFlow ({_ci(tf)}). PyTorch use cannot be "
@@ -138,12 +138,12 @@ def profile_sentence(article: FrameworkBattle, profile: Profile, robustness: boo
     values = f"{_pct(first)} of {names[0]} vs {_pct(second)} of {names[1]}"
     if profile.is_mean:
         values = f"{_pct(first)} for {names[0]} vs {_pct(second)} for {names[1]}"
-    detail = (f"difference {format_value(diff.estimate, diff.kind, diff.unit)}, {_ci(diff)}, "
+    detail = (f"difference {format_value(diff.estimate, diff.kind, diff.unit)}, unadjusted "
+              f"{_ci(diff)}, "
               f"adjusted p {_p(diff.p_value)}{_caution(first, second, diff)}")
     if not diff.significant:
         excludes_zero = diff.lower > 0 or diff.upper < 0
-        adjusted = (" once the page's several comparisons are taken into account (the "
-                    "interval shown is unadjusted)") if excludes_zero else ""
+        adjusted = " after adjusting for the page's several comparisons" if excludes_zero else ""
         return f"*{profile.label}*: **no clear difference**{adjusted} ({values}; {detail})."
     leader = names[0] if diff.estimate > 0 else names[1]
     versus = _versus_article(article, profile.id, diff)
@@ -157,9 +157,11 @@ def _versus_article(article: FrameworkBattle, profile_id: str, diff: Result) -> 
     check = next((c for c in article.claims if c.claim.id == profile_id), None)
     if check is None or check.verdict not in (SUPPORTED, REVERSED):
         return ""
+    stand_in = " (on a stand-in measure: see the caveats below)" \
+        if (p := article.profile(profile_id)) is not None and p.stand_in else ""
     if check.verdict == SUPPORTED:
-        return ", as the original article found"
-    return ", **the reverse** of the original article's finding"
+        return f", as the original article found{stand_in}"
+    return f", **the reverse** of the original article's finding{stand_in}"
 
 
 def _p(p: float | None) -> str:
@@ -182,7 +184,7 @@ def profile_summary(article: FrameworkBattle) -> str:
     parts = []
     if by_verdict.get(SUPPORTED):
         parts.append(f"**{len(by_verdict[SUPPORTED])} of the original article's {total} profile "
-                     f"differences are confirmed** (significant, same direction, after adjusting "
+                     f"differences are supported** (significant, same direction, after adjusting "
                      f"for multiple comparisons): {_join(by_verdict[SUPPORTED])}")
     if by_verdict.get(REVERSED):
         parts.append(f"**{len(by_verdict[REVERSED])} are reversed** (significant in the opposite "
@@ -193,7 +195,16 @@ def profile_summary(article: FrameworkBattle) -> str:
     if by_verdict.get(NOT_CHECKABLE):
         parts.append(f"{len(by_verdict[NOT_CHECKABLE])} cannot be checked in this wave (not "
                      f"asked, or too few respondents): {_join(by_verdict[NOT_CHECKABLE])}")
-    return "In this wave: " + ". ".join(parts) + "." if parts else ""
+    text = "In this wave: " + ". ".join(parts) + "." if parts else ""
+    return text + _synthetic_note(article)
+
+
+def _synthetic_note(article: FrameworkBattle) -> str:
+    if not article.wave.source.synthetic:
+        return ""
+    return (" These are synthetic data generated to reproduce the article (or an invented trend "
+            "from it), so agreement here shows the method at work, not evidence about "
+            "developers.")
 
 
 def _join(labels: list[str]) -> str:
@@ -212,6 +223,10 @@ CLAIM_VERDICT_WORDS = {
 }
 
 
+def _plural(verdict_words: str, n: int) -> str:
+    return verdict_words.replace("differs ", "differ ", 1) if n != 1 else verdict_words
+
+
 def claims_summary(article: FrameworkBattle) -> str:
     """How the original article's claims fare in this wave, in one paragraph."""
     checks = article.claims
@@ -219,7 +234,7 @@ def claims_summary(article: FrameworkBattle) -> str:
     for check in checks:
         word = CLAIM_VERDICT_WORDS[check.verdict]
         counts[word] = counts.get(word, 0) + 1
-    listed = ", ".join(f"{n} {word}" for word, n in counts.items())
+    listed = ", ".join(f"{n} {_plural(word, n)}" for word, n in counts.items())
     stand_in = ""
     if any(p.stand_in for p in article.profiles):
         stand_in = (" Some of this source's questions only stand in for the article's (see the "
@@ -227,13 +242,14 @@ def claims_summary(article: FrameworkBattle) -> str:
                     "directions are compared with that caveat. Its respondents are not the "
                     "article's sample either, so a difference here is one between surveys as "
                     "much as over time.")
-    return (f"The original article made {len(checks)} checkable claims. Against this wave's "
-            f"figures and intervals: {listed}. A published value is consistent with this wave "
+    return (f"The original article made {len(checks)} claims that a survey wave can test. "
+            f"Against this wave's figures and intervals: {listed}. A published value is consistent with this wave "
             "when, allowing for its rounding, it lies inside this wave's interval: the wave "
             "cannot tell them apart, which is not proof. Each value is checked at the page's "
             "confidence level, so among many checks one may differ by chance. A claim that one "
             "group is higher is supported when the difference is significant in that direction "
-            "after adjustment, and reversed when it is significant the other way." + stand_in)
+            "after adjustment, and reversed when it is significant the other way." + stand_in
+            + _synthetic_note(article))
 
 
 def figure_line(result: Result) -> str:
@@ -296,7 +312,7 @@ def methods(article: FrameworkBattle) -> str:
     return f"""
 **Population.** {_upper_first(wave.population_label)}, after the cleaning
 steps in the table below. The base of every framework share is the population's respondents who
-answered the framework question ({article["share.tensorflow"].n:,} in this wave); a conditional
+{article.base_phrase} ({article["share.tensorflow"].n:,} in this wave); a conditional
 share's base is the conditioning group; each figure's base is printed beside it.
 
 **Weighting.** {weighting}
@@ -314,10 +330,10 @@ their profile differences use an overlapping-groups method: each group's Wilson 
 by MOVER (Zou & Donner 2008) with the correlation of the two shares, estimated by Taylor
 linearization with the shared respondents in the covariance (Wolter 2007); differences of means
 use the linearization alone. Each p-value inverts its own interval. The robustness check
-compares the *disjoint* TensorFlow-only and PyTorch-only groups as independent samples (Newcombe
-1998a hybrid score for shares; Welch for means). Within each family of comparisons, p-values are
-adjusted by the {adjustment} method; a difference is called significant only when its adjusted
-p-value is below {s.alpha:.2f}, and otherwise reads "no clear difference".
+compares the *disjoint* TensorFlow-only and PyTorch-only groups as independent samples (Newcombe's
+hybrid score, 1998b method 10, for shares; Welch for means). Within each family of comparisons,
+p-values are adjusted by the {adjustment} method; a difference is called significant only when
+its adjusted p-value is below {s.alpha:.2f}, and otherwise reads "no clear difference".
 
 **Small bases.** A figure whose base is below {s.min_base} is flagged "small base"; below
 {s.suppression_floor} it is suppressed.
@@ -357,8 +373,13 @@ def caveats(article: FrameworkBattle) -> str:
     items = [f"- *{p.label}*: {p.caveat}" for p in article.profiles if p.caveat]
     if not items:
         return ""
-    return ("**How this source measures the profiles.** The original article's questions are not "
-            "all asked here; these stand in for them:\n\n" + "\n".join(items))
+    if any(p.stand_in for p in article.profiles):
+        lead = ("**How this source measures the profiles.** Not all of the original article's "
+                "questions are asked here; where a different question stands in, or none exists, "
+                "it says so:")
+    else:
+        lead = "**How the profiles are measured.**"
+    return f"{lead}\n\n" + "\n".join(items)
 
 
 def question_note(article: FrameworkBattle) -> str:

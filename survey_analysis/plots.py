@@ -95,7 +95,7 @@ def headline_chart(article: FrameworkBattle) -> Chart:
         ax.text(100 * r.upper + 0.8, i, f"{100 * r.estimate:.1f}%{flag}", va="center", fontsize=9)
     ax.set_yticks(range(len(shown)), [LABELS[g] for g, _ in shown])
     ax.invert_yaxis()
-    ax.set_xlabel("Share of respondents who answered the framework question (%)")
+    ax.set_xlabel("Share of the base (%)")
     upper = max((100 * r.upper for _, r in shown), default=10)
     ax.set_xlim(0, min(100, upper * 1.25 + 5))
     ax.set_title("Who uses TensorFlow and PyTorch")
@@ -104,7 +104,7 @@ def headline_chart(article: FrameworkBattle) -> Chart:
     alt = "Bar chart of framework shares: " + "; ".join(
         f"{LABELS[g]} {100 * r.estimate:.1f}%" for g, r in shown)
     return Chart(fig, alt, f"Share using each framework group. Base: n = {base:,} "
-                           f"{article.wave.population_label} who answered the framework question. "
+                           f"{article.wave.population_label} who {article.base_phrase}. "
                            f"Whiskers: {_interval_note(results[1])}.")
 
 
@@ -134,7 +134,7 @@ def overlap_chart(article: FrameworkBattle) -> Chart | None:
     alt = "Overlap of TensorFlow and PyTorch users: " + "; ".join(
         f"{LABELS[k]} {v:,}" for k, v in counts.items())
     return Chart(fig, alt, f"Respondents by framework group, with counts. Base: n = {n:,} "
-                           "who answered the framework question; circle areas are proportional "
+                           f"who {article.base_phrase}; circle areas are proportional "
                            "to the number of users of each framework.")
 
 

@@ -29,5 +29,5 @@ def select_population(
     for column, wanted in (spec.get("option_selected") or {}).items():
         keep &= (table[column] == wanted).fillna(False).astype(bool)
     kept = table[keep.to_numpy()].reset_index(drop=True)
-    entry = LogEntry(f"population: {name}", len(table), len(kept), spec.get("label", name))
+    entry = LogEntry("population", len(table), len(kept), spec.get("label", name))
     return kept, entry

@@ -41,6 +41,7 @@ class Result:
     n1: int | None = None
     n2: int | None = None
     unit: str = ""
+    paired: bool = False  # n1/n2 are the two answers' counts within the base n, not groups
 
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)

@@ -42,6 +42,8 @@ def _note(r: Result) -> str:
 
 
 def _base(r: Result) -> str:
+    if r.paired:
+        return f"{r.n:,} ({r.n1:,} vs {r.n2:,} users)"
     if r.n1 is not None and r.n2 is not None:
         return f"{r.n1:,} vs {r.n2:,}"
     return f"{r.n:,}" if r.n else "–"
@@ -108,7 +110,7 @@ def claims_table(article: FrameworkBattle) -> pd.DataFrame:
         figure = check.figure
         profile = article.profile(check.claim.result.split(".")[1]) \
             if check.claim.result.startswith("profile.") else None
-        note = "stand-in measure (see caveats)" if profile is not None and profile.caveat else ""
+        note = "stand-in measure (see caveats)" if profile is not None and profile.stand_in else ""
         rows.append({
             "The article said": check.claim.claim,
             "This wave": _cell(figure) if figure.shown else _estimate(figure),
@@ -138,7 +140,7 @@ def caveats_table(article: FrameworkBattle) -> pd.DataFrame:
             question = codebook.question_text(variable.name) if variable else ""
             answer = column_label(column)
             measures.append(f"{answer} (“{question.strip()}”)" if question else answer)
-        asked = article[f"profile.{profile.id}.difference"].flag != FLAG_NOT_ASKED
+        asked = all(article.wave.cleaned[c].notna().any() for c in profile.columns())
         rows.append({"Profile": profile.label, "Measured by": "; ".join(measures),
                      "Asked in this wave": "yes" if asked else "no",
                      "Caveat": profile.caveat or ""})

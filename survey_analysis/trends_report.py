@@ -100,8 +100,13 @@ def _base_text(wave: str, record: Mapping[str, Any]) -> str:
 def _verdict(r) -> str:
     if r.flag == "not comparable":
         return "not comparable (question changed)"
+    if r.estimate is None or r.significant is None:
+        return ""
+    null = 1 if r.kind == "ratio" else 0
     if r.significant:
         return "significant"
+    if r.lower > null or r.upper < null:  # the interval shown is unadjusted; the verdict is not
+        return "no clear difference after adjustment"
     return "no clear difference"
 
 
@@ -109,8 +114,15 @@ def change_sentence(t: Trends, fid: str) -> str:
     """How one figure moved: first and last value, and each consecutive change in words."""
     points = [(w.wave, w.records.get(fid)) for w in t.waves if fid in w.records]
     points = [(wave, r) for wave, r in points if r.get("estimate") is not None]
+    # First and last values only within the latest comparable series: across a break the
+    # figures answer different questions, and quoting both would read as a change.
+    last_break = [b.after for b in t.breaks if b.variable == figure_variable(fid)]
+    if last_break:
+        start = max(i for i, w in enumerate(t.waves) if w.wave in last_break)
+        series = {w.wave for w in t.waves[start:]}
+        points = [(wave, r) for wave, r in points if wave in series]
     if len(points) < 2:
-        return f"*{_label(t, fid)}*: not reported in two or more waves."
+        return f"*{_label(t, fid)}*: not reported in two comparable waves."
     (w0, r0), (w1, r1) = points[0], points[-1]
     kind, unit = r1.get("kind", "share"), r1.get("unit") or ""
     parts = []
@@ -150,7 +162,7 @@ def summary(t: Trends) -> str:
             f"{MULTIPLICITY_NAMES.get(t.multiplicity, t.multiplicity)} adjustment; the others "
             "read \"no clear difference\".")
     if t.breaks:
-        text += (" The series break where a question changed: "
+        text += (" The series breaks where a question changed: "
                  + "; ".join(str(b) for b in t.breaks)
                  + ". Changes across a break are not estimated: the figures before and after it "
                    "answer different questions.")
@@ -251,7 +263,7 @@ re-estimated from the respondents here.
 
 **Changes.** Each wave is an independent sample, so a change between two waves is a comparison of
 independent samples. Shares: Newcombe's hybrid score interval for a difference of proportions
-(Newcombe 1998, method 10) from the counts, with the pooled z test; weighted shares: the MOVER
+(Newcombe 1998b, method 10) from the counts, with the pooled z test; weighted shares: the MOVER
 square-and-add of the two published intervals (Zou & Donner 2008). Means: Welch's interval and t
 test. The TensorFlow-to-PyTorch ratio: the ratio of the two waves' ratios, by MOVER on the log
 scale. Differences are in percentage points; a ratio of ratios below 1 means the ratio fell.

@@ -148,7 +148,7 @@ def test_a_significant_difference_the_other_way_is_called_a_reversal(article):
     assert "more common among PyTorch users" in sentence and "the reverse" in sentence
     summary = narrative.profile_summary(flipped)
     assert "1 are reversed" in summary and "Use machine learning in production" in summary
-    assert "7 of the original article's 8 profile differences are confirmed" in summary
+    assert "7 of the original article's 8 profile differences are supported" in summary
 
 
 def test_value_claims_allow_for_the_articles_rounding(article):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from survey_analysis.formatting import format_interval, format_value
 from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result
 
@@ -33,4 +35,14 @@ def test_values_rounding_to_zero_never_show_a_minus_sign():
     assert format_value(-0.0004, "difference") == "+0.0 pp"
     assert format_value(-0.0001, "share") == "0.0%"
     tiny = figure(kind="difference", estimate=-0.0004, lower=-0.0004, upper=0.02)
-    assert "-0.0" not in format_interval(tiny)
+    assert not re.search(r"-0\.0(?!\d)", format_interval(tiny))  # no negative zero
+    assert "-0.04 to +2.0 pp" in format_interval(tiny)  # a limit near zero keeps its sign
+
+
+def test_a_limit_that_rounds_to_zero_keeps_its_side_of_zero():
+    from survey_analysis.formatting import format_bounds
+
+    assert format_bounds({"kind": "difference", "lower": -0.00002, "upper": 0.019}) == \
+        "-0.002 to +1.9 pp"
+    assert format_bounds({"kind": "difference", "lower": -0.026, "upper": -0.00003}) == \
+        "-2.6 to -0.003 pp"

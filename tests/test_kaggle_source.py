@@ -283,7 +283,7 @@ def test_wave_loads_with_verified_files_and_publisher_counts(year):
     assert all(f.verified for f in loaded.files), [f.sha256 for f in loaded.files]
     log = loaded.cleaning_log
     assert log[0].step == "read" and log[0].rows_in == RESPONDENTS[year]
-    assert log[-1].step == "population: all" and len(loaded.respondents) == log[-1].rows_out
+    assert log[-1].step == "population" and len(loaded.respondents) == log[-1].rows_out
 
 
 @_real

@@ -130,6 +130,7 @@ def _page_entry(folder: Path, stem: str) -> dict[str, Any]:
         "href": f"{folder.name}/{stem}.html",
         "title": results.get("title", stem),
         "population": results.get("population_label", ""),
+        "base_label": results.get("base_label", "answered the framework question"),
         # 2017 Kaggle asked about TensorFlow only: its base is the TensorFlow share's.
         "base": (by_id.get("share.either", {}).get("n")
                  or by_id.get("share.tensorflow", {}).get("n")),
