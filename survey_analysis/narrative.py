@@ -242,14 +242,16 @@ def claims_summary(article: FrameworkBattle) -> str:
                     "directions are compared with that caveat. Its respondents are not the "
                     "article's sample either, so a difference here is one between surveys as "
                     "much as over time.")
-    return (f"The original article made {len(checks)} claims that a survey wave can test. "
-            f"Against this wave's figures and intervals: {listed}. A published value is "
-            "consistent with this wave when, allowing for its rounding, it lies inside this "
-            "wave's interval: the wave cannot tell them apart, which is not proof. Each value is checked at the page's "
-            "confidence level, so among many checks one may differ by chance. A claim that one "
-            "group is higher is supported when the difference is significant in that direction "
-            "after adjustment, and reversed when it is significant the other way." + stand_in
-            + _synthetic_note(article))
+    return (
+        f"The original article made {len(checks)} claims that a survey wave can test. Against "
+        f"this wave's figures and intervals: {listed}. A published value is consistent with "
+        "this wave when, allowing for its rounding, it lies inside this wave's interval: the "
+        "wave cannot tell them apart, which is not proof. Each value is checked at the page's "
+        "confidence level, so among many checks one may differ by chance. A claim that one "
+        "group is higher is supported when the difference is significant in that direction "
+        "after adjustment, and reversed when it is significant the other way."
+        + stand_in + _synthetic_note(article)
+    )
 
 
 def figure_line(result: Result) -> str:
