@@ -190,3 +190,14 @@ def test_pages_render_on_a_dask_cluster(tmp_path):
                               scheduler=cluster.scheduler_address)
     assert [o.status for o in outcomes] == ["rendered"], outcomes[0].failure
     assert (tmp_path / "demo" / "2019-h2.html").exists()
+
+
+def test_index_warns_where_a_sources_waves_are_not_comparable(tmp_path):
+    from survey_analysis.render.site import collect_site
+
+    for source, wave in (("kaggle", "2021"), ("demo", "2018-h2")):
+        (tmp_path / source).mkdir()
+        (tmp_path / source / f"{wave}.results.json").write_text('{"results": []}')
+    entries = {entry["name"]: entry for entry in collect_site(tmp_path)}
+    assert "not directly comparable" in entries["kaggle"]["comparability"]
+    assert entries["demo"]["comparability"] == ""

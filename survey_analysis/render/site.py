@@ -163,6 +163,7 @@ def collect_site(reports_dir: Path) -> list[dict[str, Any]]:
                   else None)
         sources.append({
             "name": name, "title": source.title, "licence": source.licence,
+            "comparability": str(source.extra.get("comparability_note", "")).strip(),
             "synthetic": source.synthetic, "trends": trends,
             "waves": [_page_entry(folder, stem) for stem in stems],
         })
