@@ -24,7 +24,7 @@ import pandas as pd
 
 from survey_analysis import estimates, stats
 from survey_analysis.claims import ClaimCheck, check_claims
-from survey_analysis.results import FLAG_NOT_ASKED, Result, ResultSet, apply_base_rules
+from survey_analysis.results import Result, ResultSet, apply_base_rules
 from survey_analysis.wave import SurveyWave
 
 FRAMEWORK_COLUMNS = {"tensorflow": "framework_tensorflow", "pytorch": "framework_pytorch"}
@@ -277,7 +277,7 @@ def _paired(base, weights, settings: ArticleSettings, both_asked: bool) -> list[
     # The small-base rule looks at the two communities, not at everyone answering.
     sizes = {"n1": int(tf.fillna(False).sum()), "n2": int(pt.fillna(False).sum())}
     if weights is None:
-        a, b, c, d = (int(x) for x in estimates.paired_cells(tf, pt))
+        a, b, c, d = estimates.paired_cells(tf, pt)
         # Tang's ratio and Tango's difference both invert McNemar's score test (uncorrected), so
         # the two intervals and the p-value always give the same verdict.
         test = stats.mcnemar_test(b, c, exact=False, correction=False) if b + c else None
@@ -378,7 +378,3 @@ def adjust(comparisons: list[Result], settings: ArticleSettings) -> list[Result]
                    f"{len(tested)} comparisons",
         )
     return out
-
-
-def not_asked_ids(results: ResultSet) -> list[str]:
-    return [r.id for r in results if r.flag == FLAG_NOT_ASKED]

@@ -159,20 +159,14 @@ def independent_difference(
                   n_effective=c.n_effective)
 
 
-def paired_cells(first: pd.Series, second: pd.Series, within: pd.Series | None = None,
-                 weights: pd.Series | None = None) -> tuple[float, float, float, float]:
+def paired_cells(first: pd.Series, second: pd.Series,
+                 within: pd.Series | None = None) -> tuple[int, int, int, int]:
     """(both, first only, second only, neither) among rows answering both items.
 
-    Weighted cells are rescaled to sum to the Kish effective sample size, so count-based paired
-    methods see the information the weighted sample carries (Kish 1965; Korn & Graubard 1998).
+    Counts only: weighted paired comparisons use :func:`stats.weighted_paired_comparison`.
     """
     base = (first.notna() & second.notna()).to_numpy()
     if within is not None:
         base = base & _mask(within)
     a, b = _mask(first)[base], _mask(second)[base]
-    cells = [a & b, a & ~b, ~a & b, ~a & ~b]
-    if weights is None:
-        return tuple(float(c.sum()) for c in cells)
-    w = weights.to_numpy(dtype=float)[base]
-    scale = stats.kish_effective_n(w) / w.sum()
-    return tuple(float((w * c).sum() * scale) for c in cells)
+    return tuple(int(c.sum()) for c in (a & b, a & ~b, ~a & b, ~a & ~b))

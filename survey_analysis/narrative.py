@@ -18,7 +18,7 @@ from survey_analysis.claims import (
     SUPPORTED,
     UNCLEAR,
 )
-from survey_analysis.formatting import format_bounds, format_interval, format_value
+from survey_analysis.formatting import format_bounds, format_value
 from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result
 from survey_analysis.variables import canonical_variables
 
@@ -252,11 +252,6 @@ def claims_summary(article: FrameworkBattle) -> str:
         "after adjustment, and reversed when it is significant the other way."
         + stand_in + _synthetic_note(article)
     )
-
-
-def figure_line(result: Result) -> str:
-    """A result as a single line of text for captions and lists."""
-    return f"{result.label}: {format_interval(result)}"
 
 
 MULTIPLICITY_NAMES = {"holm": "Holm (1979)", "benjamini-hochberg": "Benjamini-Hochberg (1995)"}

@@ -125,7 +125,3 @@ class ResultSet:
         from IPython.display import display
 
         display({RESULTS_MIMETYPE: self.to_dict()}, raw=True)
-
-
-def read_results(text: str) -> dict[str, Any]:
-    return json.loads(text)
