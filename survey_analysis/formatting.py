@@ -22,6 +22,15 @@ def _limit(value: float, decimals: int) -> str:
 
 PERCENT_KINDS = {"share", "conditional"}
 
+# Method codes as readers see them in captions.
+METHOD_NAMES = {
+    "wilson": "Wilson score", "wilson-cc": "continuity-corrected Wilson", "clopper-pearson":
+    "Clopper-Pearson", "jeffreys": "Jeffreys", "agresti-coull": "Agresti-Coull", "wald": "Wald",
+    "mid-p": "mid-P", "likelihood-ratio": "likelihood-ratio", "wald-cc":
+    "continuity-corrected Wald", "agresti-coull-add2": "Agresti-Coull (add 2)",
+    "holm": "Holm", "benjamini-hochberg": "Benjamini-Hochberg",
+}
+
 
 def _get(figure: Result | Mapping[str, Any], key: str) -> Any:
     return figure.get(key) if isinstance(figure, Mapping) else getattr(figure, key)

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from survey_analysis.article import FrameworkBattle
+from survey_analysis.formatting import METHOD_NAMES
 from survey_analysis.results import FLAG_SMALL_BASE, Result
 
 COLOURS = {
@@ -75,7 +76,8 @@ class Chart:
 
 
 def _interval_note(result: Result) -> str:
-    return f"{round(100 * result.level)}% {result.method} intervals"
+    name = METHOD_NAMES.get(result.method, result.method)
+    return f"{round(100 * result.level)}% {name} intervals"
 
 
 def headline_chart(article: FrameworkBattle) -> Chart:
@@ -198,10 +200,13 @@ def forest_plot(article: FrameworkBattle) -> Chart | None:
     fig.tight_layout()
     alt = "Forest plot of profile differences: " + "; ".join(
         f"{label} ({name.split(' (')[0]}) {100 * d.estimate:+.1f} pp" for label, name, d in rows)
-    bases = ", ".join(f"n = {d.n1:,} vs {d.n2:,}" for _, _, d in rows[:2])
-    return Chart(fig, alt, f"Difference in share, TensorFlow minus PyTorch, in percentage points "
-                           f"({bases}; bases per profile in the tables). Filled markers: "
-                           f"significant after {article.settings.multiplicity} adjustment; "
-                           f"hollow: no clear difference. Lines: {round(100 * first.level)}% "
-                           "intervals. Right of the dashed line: more common among TensorFlow "
-                           "users.")
+    adjustment = METHOD_NAMES.get(article.settings.multiplicity, article.settings.multiplicity)
+    means = [p.label for p in article.profiles if p.is_mean]
+    omitted = (f" Not shown (a difference in years, not in percentage points): "
+               f"{'; '.join(means)}." if means else "")
+    return Chart(fig, alt, "Difference in share, TensorFlow minus PyTorch, in percentage points; "
+                           "each profile's group sizes are in the tables above. Filled markers: "
+                           f"significant after {adjustment} adjustment; hollow: no clear "
+                           f"difference. Lines: unadjusted {round(100 * first.level)}% intervals. "
+                           "Right of the dashed line: more common among TensorFlow users."
+                           + omitted)
