@@ -1,19 +1,21 @@
-"""The original article's claims (``codebooks/claims.yaml``), checked against a wave's figures.
+"""A published article's claims (a claims file the article declares), checked against a wave.
 
 A value claim is consistent with a wave when the published value, widened by its own rounding
 (half a unit in its last printed digit), overlaps the wave's interval; otherwise the wave differs
 from it. Consistent is not proof: it means this wave cannot tell the two apart. An "over" claim is
 supported when the whole interval lies above the threshold; a direction claim when the difference is
 significant (after multiple-comparison adjustment) in the article's direction. A significant
-difference the other way is "reversed"; otherwise "no clear difference". Figures the wave did not
-ask, or suppressed for a small base, cannot be checked.
+difference the other way is "reversed"; otherwise "no clear difference". A direction verdict holds
+only where the robustness comparison (e.g. disjoint groups) agrees; otherwise the finding "depends
+on the users of both". A stand-in measure gets no verdict: the page says what the stand-in shows.
+Figures the wave did not ask, or suppressed for a small base, cannot be checked.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
 
 import yaml
 
@@ -27,6 +29,8 @@ REVERSED = "reversed"
 UNCLEAR = "no clear difference"
 NOT_CLEAR_ABOVE = "not clearly above"
 NOT_CHECKABLE = "cannot be checked"
+DEPENDS = "depends on the users of both"
+STAND_IN = "stand-in measure"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +53,28 @@ class ClaimCheck:
     reason: str
 
 
-@cache
-def article_claims() -> tuple[Claim, ...]:
-    text = resources.files("survey_analysis.codebooks").joinpath("claims.yaml").read_text()
-    return tuple(Claim(**entry) for entry in yaml.safe_load(text))
+def load_claims(path: str | Path) -> tuple[Claim, ...]:
+    """Claims from a YAML list of ``id, claim, kind, result, value, higher``."""
+    path = Path(path)
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except OSError as error:
+        raise ValueError(f"claims file {path}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise ValueError(f"claims file {path}: not valid YAML ({error})") from None
+    if not isinstance(entries, list):
+        raise ValueError(f"claims file {path}: expected a list of claims")
+    known = {f.name for f in fields(Claim)}
+    claims = []
+    for i, entry in enumerate(entries, 1):
+        unknown = set(entry) - known if isinstance(entry, dict) else set()
+        missing = {"id", "claim", "kind", "result"} - set(entry or {})
+        if not isinstance(entry, dict) or unknown or missing:
+            raise ValueError(f"claims file {path}: claim {i}: expected keys "
+                             f"{', '.join(sorted(known))}; unknown {sorted(unknown)}, "
+                             f"missing {sorted(missing)}")
+        claims.append(Claim(**entry))
+    return tuple(claims)
 
 
 def _rounding(value: float) -> float:
@@ -64,7 +86,10 @@ def _rounding(value: float) -> float:
     return 0.5 * 10 ** (-decimals)
 
 
-def check_claim(claim: Claim, figure: Result, stand_in: bool = False) -> ClaimCheck:
+def check_claim(claim: Claim, figure: Result, stand_in: bool = False,
+                check: Result | None = None) -> ClaimCheck:
+    """One claim against its figure; ``check`` is the robustness comparison of a direction
+    claim (e.g. the disjoint groups), which a verdict of supported or reversed must agree with."""
     if figure.flag == FLAG_NOT_ASKED:
         return ClaimCheck(claim, figure, NOT_CHECKABLE, "not asked in this wave")
     if not figure.shown or figure.lower is None:
@@ -86,20 +111,43 @@ def check_claim(claim: Claim, figure: Result, stand_in: bool = False) -> ClaimCh
             return ClaimCheck(claim, figure, CONTRADICTED, "the whole interval is below it")
         return ClaimCheck(claim, figure, NOT_CLEAR_ABOVE, "the interval includes the threshold")
     if claim.kind == "direction":
-        expected_positive = claim.higher == "tensorflow"  # differences are TensorFlow minus PyTorch
+        if stand_in:
+            return ClaimCheck(claim, figure, STAND_IN, "not the article's measure: "
+                              f"the stand-in shows {_direction_words(figure)}")
+        # Differences are the first group minus the second.
+        expected_positive = claim.higher == (figure.group1 or "tensorflow")
         if not figure.significant:
             return ClaimCheck(claim, figure, UNCLEAR, "not significant after adjustment")
-        if (figure.estimate > 0) == expected_positive:
+        same = (figure.estimate > 0) == expected_positive
+        if check is not None and not (check.shown and check.significant
+                                      and (check.estimate > 0) == (figure.estimate > 0)):
+            return ClaimCheck(claim, figure, DEPENDS,
+                              "significant with the users of both counted in each group, but "
+                              "not in the same direction in the robustness check without them")
+        if same:
             return ClaimCheck(claim, figure, SUPPORTED, "significant, in the article's direction")
         return ClaimCheck(claim, figure, REVERSED, "significant, in the opposite direction")
     raise ValueError(f"claim {claim.id!r} has unknown kind {claim.kind!r}")
 
 
-def check_claims(results: ResultSet, stand_ins: frozenset[str] = frozenset()) -> list[ClaimCheck]:
-    """Every article claim checked against ``results`` (claims without a figure are skipped).
+def _direction_words(figure: Result) -> str:
+    from survey_analysis.formatting import format_value
+
+    value = format_value(figure.estimate, figure.kind, figure.unit)
+    if not figure.significant:
+        return f"no clear difference ({value})"
+    return f"a significant difference of {value}"
+
+
+def check_claims(results: Mapping[str, Result] | ResultSet, claims: Iterable[Claim],
+                 stand_ins: frozenset[str] = frozenset(),
+                 robustness: Mapping[str, Result] | None = None) -> list[ClaimCheck]:
+    """Every claim checked against ``results`` (claims without a figure are skipped).
 
     ``stand_ins`` names result ids measured by a stand-in for the article's question: their value
-    claims cannot be checked (a direction can still be compared, with the caveat shown).
+    and direction claims are not given a verdict. ``robustness`` maps a direction claim's result
+    id to the robustness comparison a verdict must agree with.
     """
-    return [check_claim(c, results[c.result], c.result in stand_ins)
-            for c in article_claims() if c.result in results]
+    robustness = robustness or {}
+    return [check_claim(c, results[c.result], c.result in stand_ins, robustness.get(c.result))
+            for c in claims if c.result in results]

@@ -36,7 +36,7 @@ def _parse_parameter(text: str) -> tuple[str, object]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="survey-report",
-        description="Reproducible TensorFlow-vs-PyTorch articles for every developer-survey wave.",
+        description="Reproducible survey articles (parameterized notebooks) for every wave.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -45,17 +45,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = commands.add_parser(
         "render",
-        help="execute the article notebook per wave and publish HTML pages",
-        description="Execute notebooks/framework_battle.ipynb once per wave with papermill, "
-        "publish reports/<source>/<wave>.html (no code) with <wave>.results.json beside it, "
-        "then the source's trends page (notebooks/trends.ipynb -> reports/<source>/trends.html) "
-        "and reports/index.html. Pages whose inputs are unchanged are skipped. A failing wave "
+        help="execute article notebooks per wave and publish HTML pages",
+        description="Execute each article's notebook (notebooks/<article>.ipynb) once per wave "
+        "with papermill, publish reports/<source>/<article>/<wave>.html (no code) with "
+        "<wave>.results.json beside it, then the article's trends page "
+        "(reports/<source>/<article>/trends.html) and reports/index.html. Without --article, "
+        "every article of the source. Pages whose inputs are unchanged are skipped. A failing wave "
         "does not stop the others: its last good page stays published, its executed notebook is "
         "kept as <wave>.failed.ipynb, and the command exits with status 1.",
     )
     render.add_argument("--source", default="demo", help="survey source (default: demo)")
     render.add_argument("--wave", action="append", dest="waves", metavar="WAVE",
                         help="a wave to render (repeatable; default: every wave of the source)")
+    which = render.add_mutually_exclusive_group()
+    which.add_argument("--article", action="append", dest="articles", metavar="NAME",
+                       help="an article to render, notebooks/NAME.ipynb (repeatable; default: "
+                       "every article of the source)")
+    which.add_argument("--notebook", type=Path, metavar="PATH",
+                       help="render a notebook kept anywhere (an analyst's draft) as an article")
     render.add_argument("--data-dir", help=f"folder with the raw files (default: ${DATA_DIR_ENV} "
                         "or ./data)")
     render.add_argument("--reports-dir", type=Path, default=DEFAULT_REPORTS_DIR,
@@ -72,9 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "e.g. tcp://10.0.0.5:8786 (workers need this package and the reports "
                         "folder on a shared file system)")
 
-    commands.add_parser("list", help="list the sources and their waves",
-                        description="List every source, its waves, and whether the raw files "
-                        "are found.").add_argument("--data-dir", help="folder with the raw files")
+    commands.add_parser("list", help="list the articles, sources and waves",
+                        description="List every article with the sources it is rendered for, "
+                        "and every source's waves with whether the raw files are found."
+                        ).add_argument("--data-dir", help="folder with the raw files")
 
     download = commands.add_parser(
         "download", help="fetch a wave's raw files from their publisher",
@@ -105,6 +113,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             source=args.source, waves=args.waves, reports_dir=args.reports_dir,
             parameters=dict(args.parameters), data_dir=args.data_dir, force=args.force,
             jobs=args.jobs, scheduler=args.scheduler, on_progress=ProgressDisplay(sys.stderr),
+            articles=args.articles, notebook=args.notebook,
         )
     except (BuildLocked, ValueError) as error:
         print(f"survey-report: {error}", file=sys.stderr)
@@ -122,11 +131,24 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from survey_analysis.articles import ArticleError, list_articles
     from survey_analysis.sources import SourceError, get_source, list_sources, locate_file
 
+    try:
+        articles = list_articles()
+    except ArticleError as error:
+        print(f"survey-report: {error}", file=sys.stderr)
+        return 2
+    print("Articles:")
+    for article in articles.values():
+        sources = ", ".join(article.sources or list_sources())
+        print(f"  {article.name}: {article.title} (sources: {sources}; "
+              f"{article.notebook.name})")
+    print("Sources:")
     for name in list_sources():
         source = get_source(name)
-        print(f"{name}: {source.title}")
+        shown = [a.name for a in articles.values() if a.renders_for(name)]
+        print(f"  {name}: {source.title} (articles: {', '.join(shown) or 'none'})")
         for wave in source.waves:
             try:
                 for file in source.codebook(wave).files:
@@ -134,7 +156,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 status = "files found"
             except SourceError:
                 status = "raw files missing"
-            print(f"  {wave}  ({status})")
+            print(f"    {wave}  ({status})")
     return 0
 
 

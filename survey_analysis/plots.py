@@ -1,7 +1,9 @@
-"""Charts: shares with interval whiskers, the overlap of the two communities, a forest plot.
+"""Charts from results: shares with interval whiskers, the overlap of two groups, a forest plot.
 
-Colours are fixed per framework group (Okabe-Ito colour-blind-safe palette) across every page.
-Every chart states its base and interval method in its caption.
+Every chart states its base and interval method in its caption, and its alternative text lists
+what it shows (significance included). Suppressed figures are left out of chart and text alike.
+Colours (Okabe-Ito, darkened where needed for 3:1 contrast on white) follow position: the first
+group, the second, both, and everyone else.
 """
 
 from __future__ import annotations
@@ -9,44 +11,27 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib as mpl
 import numpy as np
-import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
-from survey_analysis.article import FrameworkBattle
-from survey_analysis.formatting import METHOD_NAMES
+from survey_analysis.formatting import METHOD_NAMES, format_value
 from survey_analysis.results import FLAG_SMALL_BASE, Result
 
-COLOURS = {
-    "either": "#7f7f7f",
-    "tensorflow": "#E69F00",
-    "tensorflow_only": "#E69F00",
-    "pytorch": "#0072B2",
-    "pytorch_only": "#0072B2",
-    "both": "#009E73",
-    "neither": "#d9d9d9",
-}
-LABELS = {
-    "either": "TensorFlow or PyTorch",
-    "tensorflow": "TensorFlow",
-    "pytorch": "PyTorch",
-    "both": "Both",
-    "tensorflow_only": "TensorFlow only",
-    "pytorch_only": "PyTorch only",
-    "neither": "Neither",
-}
+FIRST, SECOND, BOTH, OTHER, NEITHER = "#C25400", "#0072B2", "#007A5A", "#57606A", "#8C959F"
+PALETTE = (FIRST, SECOND, BOTH, OTHER, "#8E44AD", "#A0522D")
 
 
 def setup() -> None:
     """Deterministic, readable defaults for every chart on a page."""
     sns.set_theme(style="whitegrid", context="notebook")
     mpl.rcParams.update({
-        "figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 12,
+        "figure.dpi": 100, "savefig.dpi": 100, "font.size": 11, "axes.titlesize": 12,
         "axes.titleweight": "bold", "svg.hashsalt": "survey-analysis", "figure.max_open_warning": 0,
     })
 
@@ -75,138 +60,171 @@ class Chart:
                 f"<figcaption>{html.escape(self.caption)}</figcaption></figure>")
 
 
-def _interval_note(result: Result) -> str:
+def interval_note(result: Result) -> str:
     name = METHOD_NAMES.get(result.method, result.method)
     return f"{round(100 * result.level)}% {name} intervals"
 
 
-def headline_chart(article: FrameworkBattle) -> Chart:
-    """Shares of the framework groups with confidence-interval whiskers."""
-    groups = ["either", "tensorflow", "pytorch", "both", "tensorflow_only", "pytorch_only"]
-    results = [article[f"share.{g}"] for g in groups]
-    shown = [(g, r) for g, r in zip(groups, results, strict=True) if r.shown]
+def shares_chart(results: Sequence[Result], labels: Sequence[str] | None = None, *,
+                 title: str = "", base_text: str = "", colours: Sequence[str] | None = None,
+                 synthetic: bool = False) -> Chart | None:
+    """Horizontal bars of shares with interval whiskers; figures not shown are left out."""
+    labels = list(labels or [r.label for r in results])
+    colours = list(colours or PALETTE * (len(results) // len(PALETTE) + 1))
+    shown = [(label, r, c) for label, r, c in zip(labels, results, colours, strict=False)
+             if r.shown]
+    if not shown:
+        return None
     # Figures are made without pyplot, so a notebook shows each exactly once, where displayed.
-    fig = Figure(figsize=(8, 0.55 * max(len(shown), 1) + 1.6))
+    fig = Figure(figsize=(6.4, 0.5 * len(shown) + 1.4))
     ax = fig.subplots()
-    for i, (group, r) in enumerate(shown):
-        ax.barh(i, 100 * r.estimate, color=COLOURS[group], alpha=0.9, height=0.6)
-        ax.errorbar(100 * r.estimate, i, xerr=[[100 * (r.estimate - r.lower)],
-                                                [100 * (r.upper - r.estimate)]],
-                    fmt="none", ecolor="#1f2328", capsize=4, lw=1.2)
+    for i, (_, r, colour) in enumerate(shown):
+        ax.barh(i, 100 * r.estimate, color=colour, height=0.6)
+        low, high = max(0.0, r.estimate - r.lower), max(0.0, r.upper - r.estimate)
+        ax.errorbar(100 * r.estimate, i, xerr=[[100 * low], [100 * high]], fmt="none",
+                    ecolor="#1f2328", capsize=4, lw=1.2)
         flag = " (small base)" if r.flag == FLAG_SMALL_BASE else ""
-        ax.text(100 * r.upper + 0.8, i, f"{100 * r.estimate:.1f}%{flag}", va="center", fontsize=9)
-    ax.set_yticks(range(len(shown)), [LABELS[g] for g, _ in shown])
+        ax.text(100 * r.upper + 0.8, i, f"{100 * r.estimate:.1f}%{flag}", va="center",
+                fontsize=11)
+    ax.set_yticks(range(len(shown)), [label for label, _, _ in shown], fontsize=11)
     ax.invert_yaxis()
     ax.set_xlabel("Share of the base (%)")
-    upper = max((100 * r.upper for _, r in shown), default=10)
-    ax.set_xlim(0, min(100, upper * 1.25 + 5))
-    ax.set_title("Who uses TensorFlow and PyTorch")
-    base = article["share.either"].n or article["share.tensorflow"].n
+    upper = max(100 * r.upper for _, r, _ in shown)
+    ax.set_xlim(0, min(100, upper * 1.3 + 6))
+    if title:
+        ax.set_title(title)
+    _mark_synthetic(fig, synthetic)
     fig.tight_layout()
-    alt = "Bar chart of framework shares: " + "; ".join(
-        f"{LABELS[g]} {100 * r.estimate:.1f}%" for g, r in shown)
-    return Chart(fig, alt, f"Share using each framework group. Base: n = {base:,} "
-                           f"{article.wave.population_label} who {article.base_phrase}. "
-                           f"Whiskers: {_interval_note(results[1])}.")
+    alt = (f"Bar chart{': ' + title if title else ''}. " + "; ".join(
+        f"{label} {format_value(r.estimate, r.kind)} ({round(100 * r.level)}% CI "
+        f"{100 * r.lower:.1f} to {100 * r.upper:.1f})" for label, r, _ in shown)
+           + (". Synthetic data." if synthetic else ""))
+    caption = f"Whiskers: {interval_note(shown[0][1])}."
+    if base_text:
+        caption = f"Base: {base_text}. {caption}"
+    return Chart(fig, alt, caption)
 
 
-def overlap_chart(article: FrameworkBattle) -> Chart | None:
-    """The respondents split into TensorFlow only, both, PyTorch only and neither, with counts."""
-    base = article.framework_base
-    if not all(article.asked.values()):
+def _mark_synthetic(fig: Figure, synthetic: bool) -> None:
+    if synthetic:
+        fig.text(0.99, 0.01, "SYNTHETIC DATA", ha="right", va="bottom", fontsize=10,
+                 color="#8250df", fontweight="bold")
+
+
+def overlap_chart(split, *, base_text: str = "", synthetic: bool = False) -> Chart | None:
+    """The base split into first only, both, second only and neither, with counts and an
+    area-proportional diagram; None when a cell is suppressed or the options were not asked."""
+    if not split.comparable:
         return None
-    tf = base["framework_tensorflow"].fillna(False).astype(bool)
-    pt = base["framework_pytorch"].fillna(False).astype(bool)
-    counts = pd.Series({"tensorflow_only": int((tf & ~pt).sum()), "both": int((tf & pt).sum()),
-                        "pytorch_only": int((pt & ~tf).sum()), "neither": int((~tf & ~pt).sum())})
-    n = int(counts.sum())
-    fig = Figure(figsize=(9, 3.2))
-    bar_ax, venn_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.4, 1]})
-    bar_ax.barh(range(4), counts.to_numpy(), color=[COLOURS[k] for k in counts.index])
-    for i, value in enumerate(counts.to_numpy()):
-        bar_ax.text(value + n * 0.01, i, f"{value:,} ({100 * value / n:.1f}%)", va="center",
-                    fontsize=9)
-    bar_ax.set_yticks(range(4), [LABELS[k] for k in counts.index])
+    roles = ("first_only", "both", "second_only", "neither")
+    if not all(split[r].shown for r in roles):
+        return None  # a suppressed cell must not reappear as a count
+    a, b = split.first_group.name, split.second_group.name
+    names = {"first_only": f"{a} only", "both": "Both", "second_only": f"{b} only",
+             "neither": "Neither"}
+    colours = {"first_only": FIRST, "both": BOTH, "second_only": SECOND, "neither": NEITHER}
+    counts = split.counts
+    n = sum(counts.values())
+    fig = Figure(figsize=(6.4, 4.8))
+    bar_ax, venn_ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.1, 1]})
+    values = [counts[r] for r in roles]
+    bar_ax.barh(range(4), values, color=[colours[r] for r in roles])
+    for i, v in enumerate(values):
+        bar_ax.text(v + n * 0.01, i, f"{v:,} ({100 * v / n:.1f}%)", va="center", fontsize=11)
+    bar_ax.set_yticks(range(4), [names[r] for r in roles], fontsize=11)
     bar_ax.invert_yaxis()
-    bar_ax.set_xlim(0, counts.max() * 1.45)
+    bar_ax.set_xlim(0, max(max(values), 1) * 1.55)
     bar_ax.set_xlabel("Respondents (count)")
-    bar_ax.set_title("Overlap of the two communities")
-    _venn(venn_ax, counts)
+    bar_ax.set_title(f"Overlap of {a} and {b} users")
+    _venn(venn_ax, counts, a, b)
+    _mark_synthetic(fig, synthetic)
     fig.tight_layout()
-    alt = "Overlap of TensorFlow and PyTorch users: " + "; ".join(
-        f"{LABELS[k]} {v:,}" for k, v in counts.items())
-    return Chart(fig, alt, f"Respondents by framework group, with counts. Base: n = {n:,} "
-                           f"who {article.base_phrase}; circle areas are proportional "
-                           "to the number of users of each framework.")
+    alt = (f"Overlap of {a} and {b} users, of n = {n:,}: "
+           + "; ".join(f"{names[r]} {counts[r]:,} ({100 * counts[r] / n:.1f}%)" for r in roles)
+           + (". Synthetic data." if synthetic else ""))
+    caption = ("Respondents by group, with counts; circle areas are proportional to the number "
+               f"of users of each.{' Base: ' + base_text + '.' if base_text else ''}")
+    return Chart(fig, alt, caption)
 
 
-def _venn(ax, counts: pd.Series) -> None:
-    tf_total = counts["tensorflow_only"] + counts["both"]
-    pt_total = counts["pytorch_only"] + counts["both"]
-    r_tf, r_pt = np.sqrt(max(tf_total, 1)), np.sqrt(max(pt_total, 1))
-    scale = 1 / max(r_tf, r_pt)
-    r_tf, r_pt = r_tf * scale, r_pt * scale
-    distance = (r_tf + r_pt) * (0.85 - 0.6 * counts["both"] / max(min(tf_total, pt_total), 1))
-    ax.add_patch(Circle((0, 0), r_tf, color=COLOURS["tensorflow"], alpha=0.55))
-    ax.add_patch(Circle((distance, 0), r_pt, color=COLOURS["pytorch"], alpha=0.55))
-    ax.text(-r_tf * 0.35, 0, f"TensorFlow\n{tf_total:,}", ha="center", va="center", fontsize=9)
-    ax.text(distance + r_pt * 0.45, -r_pt - 0.12, f"PyTorch\n{pt_total:,}", ha="center",
-            va="top", fontsize=9)
-    ax.text((distance + r_tf - r_pt) / 2 + 0.05, r_tf + 0.05, f"both: {counts['both']:,}",
-            ha="center", va="bottom", fontsize=9)
-    ax.set_xlim(-r_tf - 0.1, distance + r_pt + 0.3)
-    ax.set_ylim(-max(r_tf, r_pt) - 0.45, max(r_tf, r_pt) + 0.3)
+def _venn(ax, counts, a: str, b: str) -> None:
+    first_total = counts["first_only"] + counts["both"]
+    second_total = counts["second_only"] + counts["both"]
+    r1, r2 = np.sqrt(max(first_total, 1)), np.sqrt(max(second_total, 1))
+    scale = 1 / max(r1, r2)
+    r1, r2 = r1 * scale, r2 * scale
+    distance = (r1 + r2) * (0.85 - 0.6 * counts["both"] / max(min(first_total, second_total), 1))
+    ax.add_patch(Circle((0, 0), r1, color=FIRST, alpha=0.45))
+    ax.add_patch(Circle((distance, 0), r2, color=SECOND, alpha=0.45))
+    ax.text(-r1 * 0.35, 0, f"{a}\n{first_total:,}", ha="center", va="center", fontsize=11)
+    ax.text(distance + r2 * 0.45, -r2 - 0.12, f"{b}\n{second_total:,}", ha="center", va="top",
+            fontsize=11)
+    ax.text((distance + r1 - r2) / 2 + 0.05, r1 + 0.05, f"both: {counts['both']:,}",
+            ha="center", va="bottom", fontsize=11)
+    ax.set_xlim(-r1 - 0.1, distance + r2 + 0.3)
+    ax.set_ylim(-max(r1, r2) - 0.5, max(r1, r2) + 0.3)
     ax.set_aspect("equal")
     ax.axis("off")
 
 
-def forest_plot(article: FrameworkBattle) -> Chart | None:
-    """Profile differences (TensorFlow minus PyTorch) with intervals, both comparisons."""
+def forest_plot(families: Sequence, names: Sequence[str] | None = None, *,
+                title: str = "", synthetic: bool = False) -> Chart | None:
+    """Differences in share of one or more comparison families, with intervals; filled markers
+    are significant after adjustment. Mean outcomes (another unit) are left out and named."""
+    names = list(names or [f"{f.first.label} vs {f.second.label}" for f in families])
+    styles = [("o", -0.14, "#1f2328"), ("s", 0.14, "#6E7781"), ("D", 0.0, "#8250df")]
     rows = []
-    for profile in article.profiles:
-        if profile.is_mean:
-            continue
-        for prefix, name in (("profile", "TF users vs PyTorch users (overlapping)"),
-                             ("robustness", "TF only vs PyTorch only (independent)")):
-            diff = article[f"{prefix}.{profile.id}.difference"]
-            if diff.shown:
-                rows.append((profile.label, name, diff))
+    for family, name, style in zip(families, names, styles, strict=False):
+        for c in family:
+            if not c.measure.is_mean and c.difference.shown:
+                rows.append((c.measure.label, name, style, c.difference))
     if not rows:
         return None
-    labels = list(dict.fromkeys(label for label, _, _ in rows))
-    fig = Figure(figsize=(9, 0.55 * len(labels) + 1.9))
+    labels = list(dict.fromkeys(label for label, _, _, _ in rows))
+    fig = Figure(figsize=(6.4, 0.6 * len(labels) + 2.2))
     ax = fig.subplots()
-    styles = {"TF users vs PyTorch users (overlapping)": ("o", -0.14, "#1f2328"),
-              "TF only vs PyTorch only (independent)": ("s", 0.14, "#8c959f")}
-    for label, name, diff in rows:
-        marker, offset, colour = styles[name]
+    for label, _, (marker, offset, colour), diff in rows:
         y = labels.index(label) + offset
         ax.plot([100 * diff.lower, 100 * diff.upper], [y, y], color=colour, lw=1.6)
         face = colour if diff.significant else "white"
         ax.plot(100 * diff.estimate, y, marker=marker, color=colour, markerfacecolor=face,
                 markersize=7, linestyle="none")
         if diff.flag == FLAG_SMALL_BASE:
-            ax.text(100 * diff.upper + 0.8, y, "small base", va="center", fontsize=8,
+            ax.text(100 * diff.upper + 0.8, y, "small base", va="center", fontsize=10,
                     style="italic", color="#9a6700")
-    for name, (marker, _, colour) in styles.items():
+    for name, (marker, _, colour) in zip(names, styles, strict=False):
         ax.plot([], [], marker=marker, color=colour, linestyle="-", label=name)
     ax.axvline(0, color="#cf222e", lw=1, ls="--")
-    ax.set_yticks(range(len(labels)), labels)
+    ax.set_yticks(range(len(labels)), [_wrap(label) for label in labels], fontsize=10)
     ax.invert_yaxis()
-    ax.set_xlabel("Difference in share, TensorFlow minus PyTorch (percentage points)")
-    ax.set_title("Profiles: where TensorFlow and PyTorch users differ")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.08), ncol=2, fontsize=8.5, frameon=False)
-    first = rows[0][2]
+    ax.set_xlabel("Difference in share (percentage points)")
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.02), ncol=1, fontsize=10,
+              frameon=False)
+    _mark_synthetic(fig, synthetic)
     fig.tight_layout()
-    alt = "Forest plot of profile differences: " + "; ".join(
-        f"{label} ({name.split(' (')[0]}) {100 * d.estimate:+.1f} pp" for label, name, d in rows)
-    adjustment = METHOD_NAMES.get(article.settings.multiplicity, article.settings.multiplicity)
-    means = [p.label for p in article.profiles if p.is_mean]
-    omitted = (f" Not shown (a difference in years, not in percentage points): "
-               f"{'; '.join(means)}." if means else "")
-    return Chart(fig, alt, "Difference in share, TensorFlow minus PyTorch, in percentage points; "
-                           "each profile's group sizes are in the tables above. Filled markers: "
-                           f"significant after {adjustment} adjustment; hollow: no clear "
-                           f"difference. Lines: unadjusted {round(100 * first.level)}% intervals. "
-                           "Right of the dashed line: more common among TensorFlow users."
-                           + omitted)
+    alt = "Forest plot of differences in share: " + "; ".join(
+        f"{label} ({name}) {100 * d.estimate:+.1f} pp, "
+        f"{'significant' if d.significant else 'no clear difference'}"
+        for label, name, _, d in rows) + (". Synthetic data." if synthetic else "")
+    first = rows[0][3]
+    means = list(dict.fromkeys(c.measure.label for f in families for c in f if c.measure.is_mean))
+    omitted = (f" Not shown (not a share): {'; '.join(means)}." if means else "")
+    caption = (f"Differences in share, first group minus second, in percentage points. Filled "
+               f"markers: significant after {METHOD_NAMES.get(families[0].multiplicity, 'Holm')} "
+               f"adjustment; hollow: no clear difference. Lines: unadjusted "
+               f"{round(100 * first.level)}% intervals." + omitted)
+    return Chart(fig, alt, caption)
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import pandas as pd
@@ -42,9 +42,28 @@ class Result:
     n2: int | None = None
     unit: str = ""
     paired: bool = False  # n1/n2 are the two answers' counts within the base n, not groups
+    design: str | None = None  # comparisons: "paired", "overlapping" or "independent"
+    group1: str | None = None  # comparisons: the keys of the groups compared (first minus second)
+    group2: str | None = None
+    flag_reasons: tuple[str, ...] = ()  # the base-policy rules that fired
+
+    @property
+    def is_comparison(self) -> bool:
+        return self.significant is not None or self.design is not None
+
+    def __str__(self) -> str:
+        from survey_analysis.formatting import format_interval
+
+        return format_interval(self)
+
+    def _repr_html_(self) -> str:
+        from survey_analysis.tables import figures_table, to_html
+
+        return to_html(figures_table([self]))
 
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)
+        record["flag_reasons"] = list(self.flag_reasons)
         return {k: _plain(v) for k, v in record.items()}
 
     @property
@@ -64,22 +83,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def apply_base_rules(result: Result, min_base: int, floor: int) -> Result:
-    """Flag a figure whose base is below ``min_base``; suppress it below ``floor``.
-
-    The base is the smaller group for a comparison (``n1``/``n2``) and ``n`` otherwise.
-    """
-    if result.flag == FLAG_NOT_ASKED:
-        return result
-    base = min(b for b in (result.n, result.n1, result.n2) if b is not None)
-    if base < floor:
-        return replace(result, estimate=None, lower=None, upper=None, p_value=None,
-                       significant=None, flag=FLAG_SUPPRESSED)
-    if base < min_base:
-        return replace(result, flag=FLAG_SMALL_BASE)
-    return result
-
-
 class ResultSet:
     """An ordered collection of results with unique ids."""
 
@@ -92,6 +95,11 @@ class ResultSet:
     def add(self, result: Result) -> Result:
         if result.id in self._results:
             raise ValueError(f"duplicate result id {result.id!r}")
+        self._results[result.id] = result
+        return result
+
+    def put(self, result: Result) -> Result:
+        """Add ``result``, replacing one of the same id (a notebook cell run again)."""
         self._results[result.id] = result
         return result
 
@@ -119,6 +127,19 @@ class ResultSet:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([r.to_record() for r in self])
+
+    def get(self, result_id: str, default: Result | None = None) -> Result | None:
+        return self._results.get(result_id, default)
+
+    def __repr__(self) -> str:
+        meta = self.metadata
+        return (f"ResultSet({meta.get('source', '?')} {meta.get('wave', '?')}: "
+                f"{len(self)} results)")
+
+    def _repr_html_(self) -> str:
+        from survey_analysis.tables import figures_table, to_html
+
+        return to_html(figures_table(list(self)))
 
     def publish(self) -> None:
         """Emit the results as a hidden notebook output for the renderer to save."""

@@ -1,24 +1,26 @@
-"""Tables a page shows: every figure with its interval, base and flag."""
+"""Tables a page shows, from results: every figure with its interval, base, flag and verdict."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 
-from survey_analysis.article import FrameworkBattle
 from survey_analysis.formatting import format_bounds, format_p_value, format_value
 from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result
 from survey_analysis.variables import column_label, variable_of_column
-from survey_analysis.wave import SurveyWave
 
-HEADLINE_IDS = (
-    "share.either", "share.tensorflow", "share.pytorch", "share.both", "share.tensorflow_only",
-    "share.pytorch_only", "of_either.tensorflow_only", "of_either.both", "of_either.pytorch_only",
-    "conditional.tensorflow_given_pytorch", "conditional.pytorch_given_tensorflow",
-    "ratio.tensorflow_to_pytorch", "difference.tensorflow_minus_pytorch",
-)
+VERDICT_WORDS = {
+    "consistent": "consistent with this wave", "differs": "differs from this wave",
+    "supported": "supported", "contradicted": "contradicted", "reversed": "reversed",
+    "no clear difference": "no clear difference", "not clearly above": "not clearly supported",
+    "cannot be checked": "cannot be checked",
+    "depends on the users of both": "depends on the users of both",
+    "stand-in measure": "no verdict: stand-in measure",
+}
 
 
 def _estimate(r: Result) -> str:
@@ -51,17 +53,17 @@ def _base(r: Result) -> str:
 
 def figures_table(results: Iterable[Result]) -> pd.DataFrame:
     """Figure, estimate, interval, base and note for each result."""
+    results = list(results)
+    level = round(100 * results[0].level) if results else 95
     rows = [{"Figure": r.label, "Estimate": _estimate(r),
-             f"{round(100 * r.level)}% CI": _interval(r), "Base (n)": _base(r), "Note": _note(r)}
+             f"{level}% CI": _interval(r), "Base (n)": _base(r), "Note": _note(r)}
             for r in results]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["Figure", "Estimate", f"{level}% CI", "Base (n)",
+                                       "Note"])
 
 
-def headline_table(article: FrameworkBattle) -> pd.DataFrame:
-    return figures_table(article[rid] for rid in HEADLINE_IDS)
-
-
-def _verdict(diff: Result) -> str:
+def verdict(diff: Result) -> str:
+    """A comparison's verdict after multiplicity adjustment, in a table's words."""
     if not diff.shown or diff.significant is None:
         return ""
     if diff.significant:
@@ -71,57 +73,48 @@ def _verdict(diff: Result) -> str:
     return "no clear difference"
 
 
-def profile_table(article: FrameworkBattle, robustness: bool = False) -> pd.DataFrame:
-    """Both groups' figures, the difference, adjusted p-value and verdict, per profile."""
-    prefix = "robustness" if robustness else "profile"
-    groups = ("tensorflow_only", "pytorch_only") if robustness else ("tensorflow", "pytorch")
-    names = ("TF only", "PyTorch only") if robustness else ("TF users", "PyTorch users")
-    rows = []
-    for profile in article.profiles:
-        first = article[f"{prefix}.{profile.id}.{groups[0]}"]
-        second = article[f"{prefix}.{profile.id}.{groups[1]}"]
-        diff = article[f"{prefix}.{profile.id}.difference"]
-        level = round(100 * diff.level)
-        rows.append({
-            "Profile": profile.label,
-            names[0]: _cell(first),
-            names[1]: _cell(second),
-            "Difference": _estimate(diff),
-            f"{level}% CI of difference": _interval(diff),
-            "Adjusted p": format_p_value(diff.p_value) if diff.shown else "",
-            "Verdict": _verdict(diff),
-            "Note": "; ".join(filter(None, [_note(first), _note(second)])),
-        })
-    return pd.DataFrame(rows)
-
-
-def _cell(r: Result) -> str:
+def cell(r: Result) -> str:
+    """``43.0% (41.2–44.8%; n = 2,910)``, or why it is not shown."""
     if not r.shown:
         return _estimate(r)
     return f"{_estimate(r)} ({format_bounds(r, r.unit)}; n = {_base(r)})"
 
 
-def claims_table(article: FrameworkBattle) -> pd.DataFrame:
-    """Each of the original article's claims, this wave's figure and the verdict."""
-    from survey_analysis.narrative import CLAIM_VERDICT_WORDS
-
+def comparison_table(family: Any, names: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per outcome: both groups' figures, the difference, its interval, adjusted p, verdict."""
+    first, second = names or (family.first.label, family.second.label)
     rows = []
-    for check in article.claims:
-        figure = check.figure
-        profile = article.profile(check.claim.result.split(".")[1]) \
-            if check.claim.result.startswith("profile.") else None
-        note = "stand-in measure (see caveats)" if profile is not None and profile.stand_in else ""
+    for c in family:
+        diff = c.difference
         rows.append({
-            "The article said": check.claim.claim,
-            "This wave": _cell(figure) if figure.shown else _estimate(figure),
-            "Verdict": CLAIM_VERDICT_WORDS[check.verdict],
-            "Why": check.reason,
-            "Note": note,
+            "Outcome": c.measure.label,
+            first: cell(c.first),
+            second: cell(c.second),
+            "Difference": _estimate(diff),
+            f"{round(100 * diff.level)}% CI of difference": _interval(diff),
+            "Adjusted p": format_p_value(diff.p_value) if diff.shown else "",
+            "Verdict": verdict(diff),
+            "Note": "; ".join(filter(None, [_note(c.first), _note(c.second),
+                                            "stand-in measure" if c.measure.stand_in else ""])),
         })
     return pd.DataFrame(rows)
 
 
-def cleaning_table(wave: SurveyWave) -> pd.DataFrame:
+def claims_table(checks: Sequence[Any]) -> pd.DataFrame:
+    """Each claim of the published article, this wave's figure and the verdict."""
+    rows = [{"The article said": c.claim.claim,
+             "This wave": cell(c.figure),
+             "Verdict": VERDICT_WORDS.get(c.verdict, c.verdict),
+             "Why": c.reason} for c in checks]
+    return pd.DataFrame(rows, columns=["The article said", "This wave", "Verdict", "Why"])
+
+
+def crosstab_table(crosstab: pd.DataFrame) -> pd.DataFrame:
+    """A crosstab of results (``Analysis.crosstab``) as printed cells."""
+    return crosstab.map(cell).reset_index().rename(columns={"option": "Option"})
+
+
+def cleaning_table(wave: Any) -> pd.DataFrame:
     frame = wave.cleaning_log.to_frame()
     return frame.rename(columns={
         "step": "Step", "rows_in": "Rows in", "rows_out": "Rows out",
@@ -129,27 +122,35 @@ def cleaning_table(wave: SurveyWave) -> pd.DataFrame:
     })
 
 
-def caveats_table(article: FrameworkBattle) -> pd.DataFrame:
-    """How each profile is measured in this source, with its caveat."""
-    codebook = article.wave.codebook
+def measures_table(wave: Any, measures: Iterable[Any]) -> pd.DataFrame:
+    """How each measure is asked in this wave (question wording), whether asked, its caveat."""
+    codebook = wave.codebook
     rows = []
-    for profile in article.profiles:
-        measures = []
-        for column in profile.columns():
+    for measure in measures:
+        parts = []
+        for column in measure.columns():
             variable = variable_of_column(column)
             question = codebook.question_text(variable.name) if variable else ""
             answer = column_label(column)
-            measures.append(f"{answer} (“{question.strip()}”)" if question else answer)
-        asked = all(article.wave.cleaned[c].notna().any() for c in profile.columns())
-        rows.append({"Profile": profile.label, "Measured by": "; ".join(measures),
-                     "Asked in this wave": "yes" if asked else "no",
-                     "Caveat": profile.caveat or ""})
-    return pd.DataFrame(rows)
+            parts.append(f"{answer} (“{question.strip()}”)" if question else answer)
+        rows.append({"Outcome": measure.label, "Measured by": "; ".join(parts),
+                     "Asked in this wave": "yes" if measure.asked(wave.cleaned) else "no",
+                     "Caveat": measure.caveat or ""})
+    return pd.DataFrame(rows, columns=["Outcome", "Measured by", "Asked in this wave", "Caveat"])
+
+
+_FIRST_CELL = re.compile(r"<tr>\s*<td>")
 
 
 def to_html(frame: pd.DataFrame, caption: str = "", css_class: str = "figures") -> str:
-    """A table as plain, deterministic HTML with an optional caption under it."""
+    """A table as plain, deterministic HTML: caption, column headers and row headers (the first
+    column), escaped, inside a focusable box that scrolls on narrow screens."""
     table = frame.to_html(index=False, border=0, classes=css_class, escape=True, na_rep="")
+    table = _FIRST_CELL.sub('<tr>\n      <th scope="row">', table)
+    table = re.sub(r'(<th scope="row">.*?)</td>', r"\1</th>", table, flags=re.S)
+    table = table.replace("<th>", '<th scope="col">')
     if caption:
         table = table.replace(">", f"><caption>{html.escape(caption)}</caption>", 1)
-    return table
+    label = html.escape(caption or "table", quote=True)
+    return (f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
+            f"{table}</div>")

@@ -39,10 +39,6 @@ from survey_analysis import stats
 from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SUPPRESSED, Result, ResultSet
 
 SHARE_KINDS = {"share", "conditional"}
-# Which canonical variable a figure is computed from (the first matching id prefix).
-FIGURE_VARIABLES = {"share.": "frameworks", "of_either.": "frameworks",
-                    "conditional.": "frameworks", "ratio.": "frameworks",
-                    "difference.": "frameworks"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +66,6 @@ class SeriesBreak:
         return (f"{self.before} to {self.after}: {self.variable} asked as "
                 f"\u201c{self.old_label or 'unlabelled'}\u201d, then "
                 f"\u201c{self.new_label or 'unlabelled'}\u201d")
-
-
-def figure_variable(result_id: str) -> str | None:
-    return next((v for prefix, v in FIGURE_VARIABLES.items() if result_id.startswith(prefix)),
-                None)
 
 
 def comparability_labels(codebook: Any) -> dict[str, str]:
@@ -168,18 +159,36 @@ def not_comparable(result_id: str, label: str, level: float, why: SeriesBreak) -
                   kind="difference", flag="not comparable")
 
 
+def comparable_series(waves: Sequence[WaveFigures],
+                      variable: str | None) -> list[list[WaveFigures]]:
+    """The waves cut into runs with no break in ``variable``'s question between them."""
+    cuts = {b.after for b in series_breaks(waves, variable or "")}
+    series: list[list[WaveFigures]] = []
+    for w in waves:
+        if not series or w.wave in cuts:
+            series.append([])
+        series[-1].append(w)
+    return series
+
+
 def figure_changes(
     waves: Sequence[WaveFigures], ids: Iterable[str], multiplicity: str = "holm",
-    overall: bool = True,
+    overall: bool = True, variable_of: Any = None,
 ) -> list[Result]:
-    """Every consecutive change of every figure in ``ids`` (and first-to-last when ``overall``
-    and no break lies between), p-values adjusted over the whole family."""
+    """Every consecutive change of every figure in ``ids`` and, when ``overall``, first to last
+    within each comparable series of three or more waves; p-values adjusted over the family.
+    Consecutive waves across a break are listed as not comparable, not tested.
+
+    ``variable_of(result_id)`` names the question a figure depends on (its breaks apply).
+    """
     changes: list[Result] = []
     for fid in ids:
-        breaks = {(b.before, b.after): b for b in series_breaks(waves, figure_variable(fid) or "")}
+        variable = variable_of(fid) if variable_of else None
+        breaks = {(b.before, b.after): b for b in series_breaks(waves, variable or "")}
         pairs = list(pairwise(waves))
-        if overall and len(waves) > 2 and not breaks:
-            pairs.append((waves[0], waves[-1]))
+        if overall:
+            pairs += [(run[0], run[-1]) for run in comparable_series(waves, variable)
+                      if len(run) > 2]
         for a, b in pairs:
             ra, rb = a.records.get(fid), b.records.get(fid)
             if not (_shown(ra) and _shown(rb)):
@@ -218,7 +227,7 @@ def read_waves(results_dir: Path, codebooks: Mapping[str, Any] | None = None) ->
     from survey_analysis.sources import wave_sort_key
 
     waves = []
-    for path in Path(results_dir).glob("*.results.json"):
+    for path in sorted(Path(results_dir).glob("*.results.json")):
         wave = path.name.removesuffix(".results.json")
         if wave == "trends":
             continue

@@ -1,7 +1,9 @@
-"""The trends article of a source: figures across waves, changes, breaks, all worded from results.
+"""The trends page of an article: its figures across waves, changes within each comparable
+series, breaks, all worded from results.
 
 Computations are in :mod:`survey_analysis.trends`; this module turns them into the sentences,
-tables and charts that ``notebooks/trends.ipynb`` displays.
+tables and charts that ``notebooks/trends.ipynb`` displays for any article, from the figures the
+article declares (``headline``, ``trends:``) and the questions they depend on (``questions:``).
 """
 
 from __future__ import annotations
@@ -14,25 +16,21 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from survey_analysis.articles import Article, load_article
 from survey_analysis.formatting import format_bounds, format_interval, format_p_value, format_value
-from survey_analysis.narrative import MULTIPLICITY_NAMES
-from survey_analysis.plots import Chart
+from survey_analysis.plots import PALETTE, Chart
 from survey_analysis.results import FLAG_NOT_ASKED, ResultSet
-from survey_analysis.tables import HEADLINE_IDS
 from survey_analysis.trends import (
-    FIGURE_VARIABLES,
     SeriesBreak,
     WaveFigures,
+    comparable_series,
     figure_changes,
-    figure_variable,
     read_waves,
     series_breaks,
     trend_results,
 )
 
-LINE_COLOURS = {"share.tensorflow": "#E69F00", "share.pytorch": "#0072B2",
-                "share.either": "#7f7f7f", "share.both": "#009E73",
-                "ratio.tensorflow_to_pytorch": "#CC79A7"}
+MULTIPLICITY_NAMES = {"holm": "Holm (1979)", "benjamini-hochberg": "Benjamini-Hochberg (1995)"}
 
 
 @dataclass(frozen=True)
@@ -44,44 +42,77 @@ class Trends:
     changes: ResultSet
     breaks: Sequence[SeriesBreak]
     multiplicity: str
+    article: Article
+
+    def figure_variable(self, fid: str) -> str | None:
+        return self.article.question_of(fid)
 
 
-def load_trends(source: str, results_dir: str | None = None,
+def load_trends(source: str, article: str | Path, results_dir: str | None = None,
                 multiplicity: str = "holm") -> Trends:
-    """Read a source's published waves and compute every headline figure's changes."""
+    """Read an article's published waves of a source and test its declared figures' changes.
+
+    The family tested is the article's ``trends: figures`` (distinct questions; figures derived
+    from the same counts are shown, not tested again).
+    """
+    from survey_analysis.articles import get_article
     from survey_analysis.sources import get_source
 
+    spec = load_article(article) if str(article).endswith(".ipynb") else get_article(str(article))
     src = get_source(source)
-    folder = Path(results_dir) if results_dir else Path("reports") / source
+    folder = Path(results_dir) if results_dir else Path("reports") / source / spec.name
     names = [p.name.removesuffix(".results.json") for p in folder.glob("*.results.json")]
     codebooks = {w: src.codebook(w) for w in names if w in src.waves}
     waves = read_waves(folder, codebooks)
     if len(waves) < 2:
         raise ValueError(f"{folder}: a trends page needs at least two rendered waves, found "
                          f"{len(waves)}")
-    changes = figure_changes(waves, CHANGE_IDS, multiplicity)
-    variables = sorted(set(FIGURE_VARIABLES.values()))
+    changes = figure_changes(waves, spec.trend_figures, multiplicity,
+                             variable_of=spec.question_of)
+    variables = sorted({v for v in spec.questions.values()})
     breaks = [b for v in variables for b in series_breaks(waves, v)]
-    results = trend_results(waves, changes, title=f"{src.title}: trends across waves",
-                            source=source)
-    return Trends(source, src.title, src.synthetic, waves, results, breaks, multiplicity)
-
-
-# The figures whose changes are tested, as one family: the article's own figures. The others
-# (single-framework-only shares, shares of users of either) are sums or complements of these, so
-# testing them too would only make the adjustment more conservative without new information.
-CHANGE_IDS = (
-    "share.either", "share.tensorflow", "share.pytorch", "share.both",
-    "ratio.tensorflow_to_pytorch", "conditional.tensorflow_given_pytorch",
-    "conditional.pytorch_given_tensorflow",
-)
+    results = trend_results(waves, changes, title=f"{spec.title}: trends across waves",
+                            source=source, article=spec.name)
+    return Trends(source, src.title, src.synthetic, waves, results, breaks, multiplicity, spec)
 
 
 def standfirst(t: Trends) -> str:
     synthetic = " Synthetic demonstration data: no real person answered." if t.synthetic else ""
-    return (f"*Every headline figure of the framework battle across the {len(t.waves)} waves of "
-            f"the {t.title} ({t.waves[0].wave} to {t.waves[-1].wave}), with each wave-over-wave "
-            f"change and its confidence interval.*{synthetic}")
+    return (f"*{t.article.title}: every headline figure across the {len(t.waves)} waves of "
+            f"the {t.title} ({t.waves[0].wave} to {t.waves[-1].wave}), with the changes within "
+            f"each comparable series and their confidence intervals.*{synthetic}")
+
+
+def lede(t: Trends) -> str:
+    """What rose, fell or held from first to last within the latest comparable series."""
+    sentences = []
+    for fid in t.article.trend_figures:
+        run = comparable_series(t.waves, t.figure_variable(fid))[-1]
+        if len(run) < 2:
+            continue
+        cid = f"change.{fid}.{run[0].wave}..{run[-1].wave}"
+        change = t.changes.get(cid)
+        if change is None or change.estimate is None:
+            continue
+        label = _label(t, fid)
+        first, last = run[0].records[fid], run[-1].records[fid]
+        kind, unit = last.get("kind", "share"), last.get("unit") or ""
+        null = 1 if change.kind == "ratio" else 0
+        word = ("rose" if change.estimate > null else "fell") if change.significant \
+            else "showed no clear change"
+        sentences.append(
+            f"**{label}** {word} from {run[0].wave} to {run[-1].wave} "
+            f"({format_value(first['estimate'], kind, unit)} to "
+            f"{format_value(last['estimate'], kind, unit)}; change "
+            f"{format_value(change.estimate, change.kind, change.unit)}, "
+            f"{round(100 * change.level)}% CI {format_bounds(change, change.unit)})")
+    if not sentences:
+        return "No figure was reported in two comparable waves."
+    series = comparable_series(t.waves, t.figure_variable(t.article.trend_figures[0]))
+    within = (f" Within the latest comparable series ({series[-1][0].wave}–"
+              f"{series[-1][-1].wave}; the question changed before it):" if len(series) > 1
+              else f" From {t.waves[0].wave} to {t.waves[-1].wave}:")
+    return within.strip() + " " + "; ".join(sentences) + "."
 
 
 def _label(t: Trends, fid: str) -> str:
@@ -116,7 +147,7 @@ def change_sentence(t: Trends, fid: str) -> str:
     points = [(wave, r) for wave, r in points if r.get("estimate") is not None]
     # First and last values only within the latest comparable series: across a break the
     # figures answer different questions, and quoting both would read as a change.
-    last_break = [b.after for b in t.breaks if b.variable == figure_variable(fid)]
+    last_break = [b.after for b in t.breaks if b.variable == t.figure_variable(fid)]
     if last_break:
         start = max(i for i, w in enumerate(t.waves) if w.wave in last_break)
         series = {w.wave for w in t.waves[start:]}
@@ -172,7 +203,7 @@ def summary(t: Trends) -> str:
 def figures_table(t: Trends) -> pd.DataFrame:
     """Each headline figure (rows) in each wave (columns): estimate, interval and base."""
     rows = {}
-    for fid in HEADLINE_IDS:
+    for fid in dict.fromkeys([*t.article.headline, *t.article.trend_figures]):
         row = {}
         for w in t.waves:
             r = w.records.get(fid)
@@ -208,12 +239,12 @@ def trend_chart(t: Trends, ids: Sequence[str], title: str) -> Chart | None:
         return None
     ratio = all(pts[-1][1].get("kind") == "ratio" for _, pts in series)
     scale = 1 if ratio else 100
-    fig = Figure(figsize=(8, 4.2))
+    fig = Figure(figsize=(6.4, 4.2))
     ax = fig.subplots()
     cuts = {t.waves.index(next(w for w in t.waves if w.wave == b.after))
-            for b in t.breaks if b.variable in {figure_variable(fid) for fid, _ in series}}
-    for fid, pts in series:
-        colour = LINE_COLOURS.get(fid)
+            for b in t.breaks if b.variable in {t.figure_variable(fid) for fid, _ in series}}
+    for k, (fid, pts) in enumerate(series):
+        colour = PALETTE[k % len(PALETTE)]
         segment: list = []
         for i, r in [*pts, (None, None)]:
             if i is None or i in cuts:
@@ -235,7 +266,7 @@ def trend_chart(t: Trends, ids: Sequence[str], title: str) -> Chart | None:
     unique = dict(zip(labels, handles, strict=False))
     ax.legend(unique.values(), unique.keys(), fontsize=8, loc="best")
     ax.set_xticks(range(len(t.waves)), [w.wave for w in t.waves])
-    ax.set_ylabel("Ratio (TensorFlow / PyTorch)" if ratio else "Share (%)")
+    ax.set_ylabel("Ratio" if ratio else "Share (%)")
     if ratio:
         ax.axhline(1, color="#57606a", linewidth=0.8)
     ax.set_title(title)
@@ -246,7 +277,11 @@ def trend_chart(t: Trends, ids: Sequence[str], title: str) -> Chart | None:
     alt = f"{title}. " + "; ".join(
         f"{_label(t, fid)}: " + ", ".join(
             f"{t.waves[i].wave} {format_value(r['estimate'], r['kind'])}" for i, r in pts)
-        for fid, pts in series)
+        for fid, pts in series) + "." + "".join(
+        f" The question changed between {b.before} and {b.after}: not comparable across it."
+        for b in t.breaks if t.waves.index(next(w for w in t.waves if w.wave == b.after)) in cuts)
+    if t.synthetic:
+        alt += " Synthetic data."
     caption = (f"{title}, by wave. Bands: {level}% confidence intervals as published on each "
                f"wave's page. Bases ({_label(t, series[0][0])}): {bases}."
                + (" Dashed rule: the question changed, the series is not comparable across it."
@@ -258,16 +293,21 @@ def methods(t: Trends) -> str:
     adjustment = MULTIPLICITY_NAMES.get(t.multiplicity, t.multiplicity)
     return f"""
 **Data.** The figures are read from each wave's published results file
-(`reports/{t.source}/<wave>.results.json`), exactly as printed on the wave pages; nothing is
-re-estimated from the respondents here.
+(`reports/{t.source}/{t.article.name}/<wave>.results.json`), exactly as printed on the wave
+pages; nothing is re-estimated from the respondents here.
 
 **Changes.** Each wave is an independent sample, so a change between two waves is a comparison of
 independent samples. Shares: Newcombe's hybrid score interval for a difference of proportions
 (Newcombe 1998b, method 10) from the counts, with the pooled z test; weighted shares: the MOVER
 square-and-add of the two published intervals (Zou & Donner 2008). Means: Welch's interval and t
-test. The TensorFlow-to-PyTorch ratio: the ratio of the two waves' ratios, by MOVER on the log
+test. A ratio of two communities: the ratio of the two waves' ratios, by MOVER on the log
 scale. Differences are in percentage points; a ratio of ratios below 1 means the ratio fell.
 A respondent may answer more than one wave; the waves are treated as independent samples.
+
+**Which changes are tested.** Consecutive waves, and the first with the last wave of each
+comparable series of three or more waves, for the article's distinct questions
+({", ".join(_label(t, f) for f in t.article.trend_figures)}); figures computed from the same
+counts (either, both, the shares of one another's users) are shown, not tested again.
 
 **Multiple comparisons.** All {len([r for r in t.changes if r.p_value is not None])} tested
 changes on this page form one family; p-values are adjusted by the

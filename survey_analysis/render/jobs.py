@@ -1,7 +1,8 @@
-"""Render jobs: one per wave page and one per source's trends page, each with its inputs.
+"""Render jobs: one per article and wave page, one per article's trends page, with their inputs.
 
-Planning is data-driven (``codebooks/sources.yaml`` and the codebook files) and light: it reads
-YAML and file metadata only, so an up-to-date build finishes without importing the analysis stack.
+A page lives at ``reports/<source>/<article>/<wave>.html``. Planning is data-driven (the sources,
+the codebook files and each article's file) and light: it reads YAML and file metadata only, so
+an up-to-date build finishes without importing the analysis stack.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ PROJECT_ROOT = fp.PROJECT_ROOT
 WAVE_NOTEBOOK = PROJECT_ROOT / "notebooks" / "framework_battle.ipynb"
 TRENDS_NOTEBOOK = PROJECT_ROOT / "notebooks" / "trends.ipynb"
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
-HIDDEN_PARAMETERS = {"data_dir", "results_dir"}  # machine paths: in the command, not the page
+# Machine paths: in the command, not on the page.
+HIDDEN_PARAMETERS = {"data_dir", "results_dir", "article"}
+FIXED_PARAMETERS = {"source", "wave", "article"}  # chosen by the command, never by --set
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,18 @@ class RenderJob:
     kind: str = "wave"  # "wave" or "trends"
     overrides: tuple[tuple[str, Any], ...] = ()
     links: tuple[tuple[str, str], ...] = ()
+    article: str = "framework_battle"
+    draft: bool = False  # rendered with --notebook: the command names the notebook's path
+    extra_files: tuple[Path, ...] = ()  # the article's own files (its data, claims)
+    headline: tuple[str, ...] = ()
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.reports_dir) / self.source / self.article
 
     @property
     def stem(self) -> Path:
-        return Path(self.reports_dir) / self.source / (self.name or self.wave)
+        return self.folder / (self.name or self.wave)
 
     def _file(self, suffix: str) -> Path:
         return self.stem.with_name(self.stem.name + suffix)
@@ -70,23 +81,39 @@ class RenderJob:
 
     @property
     def label(self) -> str:
-        return f"{self.source} {self.stem.name}"
+        return f"{self.source} {self.article} {self.stem.name}"
 
     def command(self) -> str:
-        """The one command that re-renders this page."""
+        """The one command that re-renders this page (no machine-specific absolute paths)."""
         parts = ["survey-report", "render", "--source", self.source]
+        if self.draft:
+            parts += ["--notebook", _portable(self.notebook)]
+        else:
+            parts += ["--article", self.article]
         if self.kind == "wave":
             parts += ["--wave", self.wave]
         if self.data_dir:
-            parts += ["--data-dir", str(self.data_dir)]
+            parts += ["--data-dir", _portable(self.data_dir, "DATA_DIR")]
         if Path(self.reports_dir).resolve() != DEFAULT_REPORTS_DIR.resolve():
-            parts += ["--reports-dir", str(self.reports_dir)]
+            parts += ["--reports-dir", _portable(self.reports_dir, "REPORTS_DIR")]
         for name, value in self.overrides:
             parts += ["--set", f"{name}={_yaml_scalar(value)}"]
         return shlex.join(parts)
 
     def shown_parameters(self) -> dict[str, Any]:
         return {k: v for k, v in self.parameters.items() if k not in HIDDEN_PARAMETERS}
+
+
+def _portable(path: str | Path, placeholder: str = "NOTEBOOK") -> str:
+    """A path as the reader can use it: relative to the working folder, or a placeholder for a
+    local absolute path (which names someone's machine, not the page's inputs)."""
+    path = Path(path)
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return placeholder
 
 
 def _yaml_scalar(value: Any) -> str:
@@ -135,9 +162,13 @@ def plan_jobs(
     force: bool = False,
     notebook: Path = WAVE_NOTEBOOK,
     trends: bool = False,
+    draft: bool = False,
 ) -> list[RenderJob]:
-    """One job per wave of ``source`` (all its waves by default); wave pages link the source's
-    trends page when ``trends`` is set (the caller also renders it)."""
+    """One job per wave of ``source`` (all its waves by default) for the article ``notebook``;
+    wave pages link the article's trends page when ``trends`` is set (the caller renders it)."""
+    from survey_analysis.articles import load_article
+
+    article = load_article(notebook)
     spec = fp.source_spec(source)
     known = fp.source_waves(source)
     chosen = list(waves) if waves else list(known)
@@ -148,48 +179,63 @@ def plan_jobs(
     if data_dir and not Path(data_dir).is_dir():
         raise ValueError(f"--data-dir {data_dir} is not a folder")
     overrides = tuple(sorted(dict(parameters or {}).items()))
+    fixed = sorted(FIXED_PARAMETERS & dict(overrides).keys())
+    if fixed:
+        raise ValueError(f"--set {fixed[0]}=...: {fixed[0]} is chosen by the command "
+                         f"(--source, --wave, --article), not by --set")
     base = {**dict(spec.get("report_parameters") or {}), **dict(overrides)}
     check_report_parameters(source, spec, base)
-    links = ((("trends.html", f"{spec['title']}: trends across waves"),)
+    links = ((("trends.html", f"{article.title}: trends across waves"),)
              if trends and len(known) > 1 else ())
     jobs = []
     for wave in chosen:
         params = {"source": source, "wave": wave, **base}
         if data_dir:
             params["data_dir"] = str(Path(data_dir).resolve())
-        jobs.append(RenderJob(source, wave, Path(notebook), params, Path(reports_dir), data_dir,
-                              force, overrides=overrides, links=links))
+        jobs.append(RenderJob(source, wave, article.notebook, params, Path(reports_dir),
+                              data_dir, force, overrides=overrides, links=links,
+                              article=article.name, draft=draft,
+                              extra_files=tuple(f for f in article.files()
+                                                if f != article.notebook),
+                              headline=article.headline))
     return jobs
 
 
 def check_report_parameters(source: str, spec: Mapping[str, Any],
                             parameters: Mapping[str, Any]) -> None:
-    """Refuse values the article would reject, before any kernel starts (same rules, same words)."""
+    """Refuse values an article would reject, before any kernel starts (same rules, same words)."""
     if "population" in parameters and parameters["population"] is not None:
         populations = spec.get("populations") or {}
         if parameters["population"] not in populations:
             raise ValueError(f"source {source!r} has no population {parameters['population']!r}; "
                              f"populations: {', '.join(populations)}")
     keys = {"confidence_level": "level", "share_method": "share_method", "min_base": "min_base",
-            "suppression_floor": "suppression_floor", "weighted": "weighted"}
+            "suppression_floor": "suppression_floor", "weighted": "weighted",
+            "base_policy": "base_policy", "multiplicity": "multiplicity"}
     given = {keys[k]: v for k, v in parameters.items() if k in keys}
     if given:
-        from survey_analysis.article import (
-            ArticleSettings,  # loads the statistics: only when needed
-        )
+        from survey_analysis.analysis import Settings  # loads the statistics: only when needed
 
-        ArticleSettings(**given)
+        try:
+            Settings(**given)
+        except TypeError as error:
+            raise ValueError(str(error)) from None
 
 
 def plan_trends_job(
     source: str, reports_dir: Path = DEFAULT_REPORTS_DIR, force: bool = False,
-    notebook: Path = TRENDS_NOTEBOOK,
+    notebook: Path = TRENDS_NOTEBOOK, article: Path = WAVE_NOTEBOOK, draft: bool = False,
 ) -> RenderJob:
-    """The trends page of ``source``: ``reports/<source>/trends.html`` from its waves' results."""
-    folder = (Path(reports_dir) / source).resolve()
-    params = {"source": source, "results_dir": str(folder)}
+    """The trends page of an article: ``reports/<source>/<article>/trends.html`` from its waves'
+    results."""
+    from survey_analysis.articles import load_article
+
+    spec = load_article(article)
+    folder = (Path(reports_dir) / source / spec.name).resolve()
+    params = {"source": source, "article": str(spec.notebook), "results_dir": str(folder)}
     return RenderJob(source, "trends", Path(notebook), params, Path(reports_dir), None, force,
-                     name="trends", kind="trends")
+                     name="trends", kind="trends", article=spec.name, draft=draft,
+                     extra_files=tuple(spec.files()), headline=spec.headline)
 
 
 def wave_results_files(folder: Path) -> list[Path]:
@@ -200,12 +246,13 @@ def wave_results_files(folder: Path) -> list[Path]:
 
 def page_options(job: RenderJob) -> dict[str, Any]:
     """What the renderer adds around the notebook that changes the page."""
-    return {"links": [list(link) for link in job.links], "command": job.command()}
+    return {"links": [list(link) for link in job.links], "command": job.command(),
+            "headline": list(job.headline)}
 
 
 def current_fingerprint(job: RenderJob) -> tuple[dict[str, Any], list[Path]]:
     """The job's fingerprint and the files hashed into it (slow path: hashes every input)."""
-    hashed: list[Path] = [job.notebook]
+    hashed: list[Path] = [job.notebook, *job.extra_files]
     if job.kind == "trends":
         folder = Path(job.parameters["results_dir"])
         results = wave_results_files(folder)
@@ -228,6 +275,7 @@ def current_fingerprint(job: RenderJob) -> tuple[dict[str, Any], list[Path]]:
             hashed.append(path)
     current = {
         "notebook": fp.sha256_file(job.notebook),
+        "article_files": {p.name: fp.sha256_file(p) for p in job.extra_files},
         "parameters": dict(job.parameters),
         "page": page_options(job),
         "input_files": inputs,

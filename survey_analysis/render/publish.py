@@ -142,7 +142,7 @@ def page_context(job: RenderJob, results: Mapping[str, Any],
         "command": job.command(),
         "input_files": files,
         "codebooks": sorted(current.get("codebooks", {}).items()),
-        "index_href": "../index.html",
+        "index_href": "../../index.html",
         "links": [{"href": href, "text": text} for href, text in job.links],
     }
     epoch = os.environ.get("SOURCE_DATE_EPOCH")

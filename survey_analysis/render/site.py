@@ -1,4 +1,4 @@
-"""The site: render a source's wave pages and trends page, then the index linking every page."""
+"""The site: render articles' wave pages and trends pages, then the index linking every page."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from survey_analysis.render.jobs import (
 from survey_analysis.render.progress import Progress
 
 logger = logging.getLogger(__name__)
-HEADLINE_IDS = ("share.either", "share.tensorflow", "share.pytorch", "ratio.tensorflow_to_pytorch")
 INDEX_DIGEST = re.compile(r'<meta name="survey-index-inputs" content="([0-9a-f]+)">')
 
 
@@ -62,25 +61,47 @@ def build_site(
     executor: Any | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     trends: bool = True,
+    articles: Iterable[str] | None = None,
+    notebook: str | Path | None = None,
 ) -> list[RenderOutcome]:
-    """Render a source's waves, then its trends page, then rewrite the index if anything changed.
+    """Render articles' waves of a source, then their trends pages, then the index.
 
-    Failures are returned, not raised. ``scheduler`` runs the pages on a Dask cluster at that
-    address; ``executor`` takes any ``concurrent.futures``-style executor instead.
+    ``articles`` names articles (default: every article rendered for ``source``); ``notebook``
+    renders one notebook kept anywhere instead (an analyst's draft). Failures are returned, not
+    raised. ``scheduler`` runs the pages on a Dask cluster at that address; ``executor`` takes
+    any ``concurrent.futures``-style executor instead.
     """
+    from survey_analysis.articles import get_article, list_articles, load_article
+
     reports_dir = Path(reports_dir)
-    # A trends page needs two waves: those published already plus those about to be.
-    published = {p.name.removesuffix(".results.json")
-                 for p in (reports_dir / source).glob("*.results.json")} - {"trends"}
+    if notebook is not None:
+        chosen_articles = [load_article(notebook)]
+    elif articles:
+        chosen_articles = [get_article(name) for name in articles]
+    else:
+        chosen_articles = [a for a in list_articles().values() if a.renders_for(source)]
+    if not chosen_articles:
+        raise ValueError(f"no article is rendered for source {source!r}")
+    planned, trend_jobs = [], []
     chosen = set(waves) if waves else set(fp.source_waves(source))
-    trends = trends and len(published | chosen) >= 2
-    planned = plan_jobs(source, waves, reports_dir, parameters, data_dir, force, trends=trends)
-    trend_jobs = [plan_trends_job(source, reports_dir, force)] if trends else []
+    for article in chosen_articles:
+        # A trends page needs two waves: those published already plus those about to be.
+        folder = reports_dir / source / article.name
+        published = {p.name.removesuffix(".results.json")
+                     for p in folder.glob("*.results.json")} - {"trends"}
+        with_trends = trends and len(published | chosen) >= 2
+        planned += plan_jobs(source, waves, reports_dir, parameters, data_dir, force,
+                             notebook=article.notebook, trends=with_trends,
+                             draft=notebook is not None)
+        if with_trends:
+            trend_jobs.append(plan_trends_job(source, reports_dir, force,
+                                              article=article.notebook,
+                                              draft=notebook is not None))
     progress = Progress(total=len(planned) + len(trend_jobs))
     with build_lock(reports_dir), _executor(scheduler, executor) as pool:
         outcomes = render(planned, pool, jobs, on_progress, progress=progress)
         if trend_jobs:
-            outcomes += render(trend_jobs, pool, 1, on_progress, progress=progress)
+            outcomes += render(trend_jobs, pool, jobs, on_progress, progress=progress)
         write_index(reports_dir)
     return outcomes
 
@@ -125,17 +146,18 @@ def _page_entry(folder: Path, stem: str) -> dict[str, Any]:
     record = _read(folder / f"{stem}.inputs.json")
     finger = record.get("fingerprint", {}) if isinstance(record, dict) else {}
     changes = _read(folder / f"{stem}.changes.json") or {}
+    headline = list((finger.get("page") or {}).get("headline") or results.get("headline") or [])
+    first = next((by_id[i] for i in headline if i in by_id and by_id[i].get("n")), {})
     return {
         "wave": stem,
-        "href": f"{folder.name}/{stem}.html",
+        "href": f"{folder.parent.name}/{folder.name}/{stem}.html",
         "title": results.get("title", stem),
         "population": results.get("population_label", ""),
-        "base_label": results.get("base_label", "answered the framework question"),
-        # 2017 Kaggle asked about TensorFlow only: its base is the TensorFlow share's.
-        "base": (by_id.get("share.either", {}).get("n")
-                 or by_id.get("share.tensorflow", {}).get("n")),
+        "base_label": results.get("base_label", ""),
+        # The first headline figure with a base (e.g. 2017 Kaggle asked about TensorFlow only).
+        "base": first.get("n"),
         "headline": [{"label": by_id[i]["label"], "text": format_interval(by_id[i])}
-                     for i in HEADLINE_IDS if i in by_id],
+                     for i in headline if i in by_id],
         # The checksum a reader can verify: of the file as published (uncompressed), as on the page.
         "inputs": ({f["name"]: f["sha256"][:12] for f in results["input_files"]}
                    if results.get("input_files")
@@ -148,32 +170,48 @@ def _page_entry(folder: Path, stem: str) -> dict[str, Any]:
 
 
 def collect_site(reports_dir: Path) -> list[dict[str, Any]]:
-    """Every rendered source, wave and trends page under ``reports_dir``, for the index."""
+    """Every rendered source, article, wave and trends page under ``reports_dir``, for the index:
+    real sources first, synthetic ones after."""
+    from survey_analysis.articles import list_articles
     from survey_analysis.sources import get_source, list_sources, wave_sort_key
 
+    known = list_articles()
     sources = []
     for name in list_sources():
-        folder = reports_dir / name
-        stems = sorted((p.name.removesuffix(".results.json") for p in wave_results_files(folder)),
-                       key=wave_sort_key)
-        if not stems:
+        source_dir = reports_dir / name
+        if not source_dir.is_dir():
             continue
         source = get_source(name)
-        trends = (_page_entry(folder, "trends") if (folder / "trends.html").exists()
-                  else None)
+        articles = []
+        for folder in sorted(p for p in source_dir.iterdir() if p.is_dir()):
+            stems = sorted((p.name.removesuffix(".results.json")
+                            for p in wave_results_files(folder)), key=wave_sort_key)
+            if not stems:
+                continue
+            spec = known.get(folder.name)
+            trends = (_page_entry(folder, "trends") if (folder / "trends.html").exists()
+                      else None)
+            waves = [_page_entry(folder, stem) for stem in stems]
+            articles.append({
+                "name": folder.name,
+                "title": spec.title if spec else waves[-1]["title"],
+                "summary": spec.summary if spec else "",
+                "trends": trends, "waves": waves,
+            })
+        if not articles:
+            continue
         sources.append({
             "name": name, "title": source.title, "licence": source.licence,
             "comparability": str(source.extra.get("comparability_note", "")).strip(),
-            "synthetic": source.synthetic, "trends": trends,
-            "waves": [_page_entry(folder, stem) for stem in stems],
+            "synthetic": source.synthetic, "articles": articles,
         })
-    return sources
+    return sorted(sources, key=lambda s: s["synthetic"])
 
 
 def index_inputs_digest(reports_dir: Path) -> str:
     """A digest of everything the index shows, so an unchanged site keeps its index untouched."""
     digest = hashlib.sha256(fp.package_digest().encode())
-    for path in sorted(reports_dir.glob("*/*")):
+    for path in sorted(reports_dir.glob("*/*/*")):
         name = path.name
         if name.endswith((".results.json", ".inputs.json", ".changes.json")):
             record = _read(path)

@@ -1,0 +1,157 @@
+"""Articles: a notebook plus a little data (``<name>.yaml`` beside ``<name>.ipynb``).
+
+The article file declares what the site needs to know without running the notebook::
+
+    title: "TensorFlow vs PyTorch"              # the article's name on the index
+    summary: Which framework do developers use? # one line on the index
+    sources: [demo, kaggle]                     # sources it is rendered for (default: all)
+    headline: [share.either, ratio.tensorflow_to_pytorch]   # figures on the index and trends
+    questions: {share.: frameworks, ratio.: frameworks}     # result-id prefix -> variable, so
+                                                # the trends page takes breaks from the question
+    trends:
+      figures: [share.tensorflow, share.pytorch]  # changes tested across waves (one family)
+      charts: [{title: Who uses which, ids: [share.tensorflow, share.pytorch]}]
+    claims: framework_battle.claims.yaml        # a published article's claims to check
+    cites: "Publisher, “Title”, date"           # the published article the page judges
+
+Articles are found in the package's ``notebooks/`` folder and in a project's. Reading this is
+light (YAML only), so planning a build never imports the analysis stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from survey_analysis.render.fingerprint import PROJECT_ROOT
+
+BUILTIN_NOTEBOOKS = PROJECT_ROOT / "notebooks"
+TRENDS_NOTEBOOK = BUILTIN_NOTEBOOKS / "trends.ipynb"
+KNOWN_KEYS = {"title", "summary", "sources", "headline", "questions", "trends", "claims", "cites"}
+NOT_ARTICLES = {"trends"}
+
+
+class ArticleError(ValueError):
+    """An article that cannot be found or whose article file is wrong."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: its notebook and what it declares."""
+
+    name: str
+    notebook: Path
+    title: str
+    summary: str = ""
+    sources: tuple[str, ...] | None = None
+    headline: tuple[str, ...] = ()
+    questions: Mapping[str, str] = field(default_factory=dict)
+    trend_figures: tuple[str, ...] = ()
+    trend_charts: tuple[Mapping[str, Any], ...] = ()
+    claims: Path | None = None
+    cites: str = ""
+    spec_file: Path | None = None
+
+    def renders_for(self, source: str) -> bool:
+        return self.sources is None or source in self.sources
+
+    def question_of(self, result_id: str) -> str | None:
+        """The variable a figure depends on (longest matching id prefix)."""
+        matches = [p for p in self.questions if result_id.startswith(p)]
+        return self.questions[max(matches, key=len)] if matches else None
+
+    def files(self) -> list[Path]:
+        """Files the article's pages depend on (hashed into their fingerprints)."""
+        return [p for p in (self.notebook, self.spec_file, self.claims) if p is not None]
+
+    def to_record(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "summary": self.summary,
+                "headline": list(self.headline), "cites": self.cites}
+
+
+def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, Iterable) \
+            or not all(isinstance(v, str) for v in value):
+        raise ArticleError(f"{where}: {key}: expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def load_article(notebook: str | Path) -> Article:
+    """The article of ``notebook``, from its ``.yaml`` beside it (defaults when there is none)."""
+    import yaml
+
+    notebook = Path(notebook)
+    if notebook.suffix != ".ipynb":
+        raise ArticleError(f"{notebook}: an article is a .ipynb notebook")
+    if not notebook.is_file():
+        raise ArticleError(f"{notebook}: no such notebook")
+    spec_file = notebook.with_suffix(".yaml")
+    spec: dict[str, Any] = {}
+    if spec_file.is_file():
+        try:
+            spec = yaml.safe_load(spec_file.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as error:
+            raise ArticleError(f"{spec_file}: not valid YAML: {error}") from None
+        if not isinstance(spec, dict):
+            raise ArticleError(f"{spec_file}: expected a mapping of article settings")
+        unknown = sorted(set(spec) - KNOWN_KEYS)
+        if unknown:
+            raise ArticleError(f"{spec_file}: unknown key {unknown[0]!r}; expected one of "
+                               f"{', '.join(sorted(KNOWN_KEYS))}")
+    where = str(spec_file)
+    trends = spec.get("trends") or {}
+    if not isinstance(trends, dict):
+        raise ArticleError(f"{where}: trends: expected a mapping with figures and charts")
+    questions = spec.get("questions") or {}
+    if not isinstance(questions, dict):
+        raise ArticleError(f"{where}: questions: expected a mapping of id prefix to variable")
+    claims = spec.get("claims")
+    claims_path = (spec_file.parent / claims) if claims else None
+    if claims_path is not None and not claims_path.is_file():
+        raise ArticleError(f"{where}: claims: no file {claims_path}")
+    headline = _strings(spec.get("headline"), where, "headline")
+    charts = tuple(trends.get("charts") or ())
+    for chart in charts:
+        if not isinstance(chart, dict) or "ids" not in chart:
+            raise ArticleError(f"{where}: trends: charts: each chart needs ids (and a title)")
+        _strings(chart["ids"], where, "trends: charts: ids")
+    sources = spec.get("sources")
+    return Article(
+        name=notebook.stem, notebook=notebook.resolve(),
+        title=str(spec.get("title") or notebook.stem.replace("_", " ").capitalize()),
+        summary=str(spec.get("summary") or ""),
+        sources=None if sources is None else _strings(sources, where, "sources"),
+        headline=headline, questions={str(k): str(v) for k, v in questions.items()},
+        trend_figures=_strings(trends.get("figures"), where, "trends: figures") or headline,
+        trend_charts=charts, claims=claims_path.resolve() if claims_path else None,
+        cites=str(spec.get("cites") or ""), spec_file=spec_file.resolve() if spec else None,
+    )
+
+
+def notebook_dirs(extra: Iterable[Path] = ()) -> list[Path]:
+    """Where articles are found: a project's ``notebooks/`` first, then the built-in ones."""
+    dirs = [Path(d) for d in extra]
+    return [*dirs, BUILTIN_NOTEBOOKS]
+
+
+def list_articles(dirs: Iterable[Path] | None = None) -> dict[str, Article]:
+    """Every article by name (a project's article of the same name wins)."""
+    found: dict[str, Article] = {}
+    for folder in dirs if dirs is not None else notebook_dirs():
+        for notebook in sorted(Path(folder).glob("*.ipynb")):
+            if notebook.stem in NOT_ARTICLES or notebook.stem.startswith("_") \
+                    or notebook.stem in found:
+                continue
+            found[notebook.stem] = load_article(notebook)
+    return found
+
+
+def get_article(name: str, dirs: Iterable[Path] | None = None) -> Article:
+    articles = list_articles(dirs)
+    if name not in articles:
+        raise ArticleError(f"unknown article {name!r}; articles: {', '.join(articles) or 'none'}")
+    return articles[name]
