@@ -40,9 +40,11 @@ data = load_wave(source, wave, population=population, data_dir=data_dir)
 a = Analysis(data, dict(level=confidence_level, share_method=share_method, min_base=min_base,
                         suppression_floor=suppression_floor, weighted=weighted),
              base="frameworks", title=f"TensorFlow vs PyTorch: {data.title}",
-             article="framework_battle")
+             article="framework_battle", base_wording="answered the framework question")
 tf, pt = a.option("frameworks", "tensorflow"), a.option("frameworks", "pytorch")
 split = a.split(tf, pt)
+if split.ratio.shown:  # the page's title tells this wave's answer
+    a.set_title(f"{split.ratio.estimate:.2f} TensorFlow users per PyTorch user: {data.title}")
 profiles = a.compare_all(a.measures, tf, pt, id_prefix="profile")
 robust = a.compare_all(a.measures, tf.only(pt), pt.only(tf), id_prefix="robustness")
 article = load_article("framework_battle.ipynb")

@@ -225,6 +225,7 @@ class Analysis:
     title: str = ""
     article: str = ""
     measures: Mapping[str, Measure] = field(default_factory=dict)
+    base_wording: str = ""  # e.g. "answered the framework question" (a codebook's own wins)
     results: ResultSet = field(init=False)
     table: pd.DataFrame = field(init=False, repr=False)
     checks: list = field(default_factory=list, init=False, repr=False)
@@ -268,7 +269,8 @@ class Analysis:
         if self.base is None:
             return "are in the population"
         question = self.wave.codebook.questions.get(self.base)
-        default = f"answered the {get_variable(self.base).label.lower()} question"
+        default = self.base_wording or \
+            f"answered the question on {get_variable(self.base).label.lower()}"
         return str(question.spec.get("base_label", default)) if question else default
 
     @property
@@ -588,6 +590,11 @@ class Analysis:
             {"id": c.claim.id, "claim": c.claim.claim, "result": c.claim.result,
              "verdict": c.verdict, "reason": c.reason} for c in self.checks]
         return self.checks
+
+    def set_title(self, title: str) -> None:
+        """The page's title, e.g. one that tells this wave's answer (set once it is known)."""
+        self.title = title
+        self.results.metadata["title"] = title
 
     def publish(self) -> None:
         """Hand every figure computed so far to the renderer (the page's results file)."""

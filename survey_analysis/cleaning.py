@@ -40,6 +40,16 @@ class CleaningLog(tuple):
         rows = [{**asdict(entry), "rows_dropped": entry.rows_dropped} for entry in self]
         return pd.DataFrame(rows, columns=columns)
 
+    def __repr__(self) -> str:
+        lines = [f"CleaningLog ({len(self)} steps)"]
+        for e in self:
+            reason = e.reason if len(e.reason) <= 60 else e.reason[:57] + "..."
+            lines.append(f"  {e.step:<28.28} {e.rows_in:>8,} -> {e.rows_out:>8,}  {reason}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return self.to_frame().to_html(index=False, border=0)
+
 
 def _answered_any(table: pd.DataFrame, ignore: Iterable[str] = ()) -> pd.Series:
     answered = pd.Series(False, index=table.index)

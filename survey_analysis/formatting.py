@@ -14,11 +14,10 @@ def _r(value: float, decimals: int) -> float:
 
 
 def _limit(value: float, decimals: int) -> str:
-    """A signed interval limit; one that rounds to zero gets more digits, so its side of zero
-    (which decides whether the interval excludes "no difference") stays readable."""
-    while value != 0 and round(value, decimals) == 0 and decimals < 4:
-        decimals += 1
-    return f"{_r(value, decimals):+.{decimals}f}"
+    """A signed interval limit at the page's precision; one that rounds to zero keeps its sign
+    ("-0.0"), so its side of zero (whether the interval excludes "no difference") stays
+    readable without printing more digits than the figures beside it."""
+    return f"{round(value, decimals):+.{decimals}f}"
 
 PERCENT_KINDS = {"share", "conditional"}
 

@@ -103,7 +103,34 @@ def question_note(analysis: Analysis, variable: str | None = None) -> str:
     if question is None:
         return f"This wave did not ask about {variable_label(name or '').lower()}."
     note = f" {question.note.strip()}" if question.note.strip() else ""
-    return f"**The question in this wave:** “{question.question.strip()}”{note}"
+    return (f"**The question in this wave:** “{question.question.strip()}”{note}"
+            + breaks_note(analysis, name))
+
+
+def breaks_note(analysis: Analysis, variable: str) -> str:
+    """Every break in comparability touching this wave's question (from the codebooks)."""
+    from survey_analysis.sources import wave_sort_key
+
+    source, wave = analysis.wave.source, analysis.wave.wave
+    waves = sorted(source.waves, key=wave_sort_key)
+    labels = {}
+    for w in waves:
+        try:
+            labels[w] = (source.codebook(w).extra.get("comparability") or {}).get(variable)
+        except ValueError:
+            labels[w] = None
+    i = waves.index(wave) if wave in waves else -1
+    notes = []
+    if i > 0 and labels[waves[i - 1]] and labels[wave] and labels[waves[i - 1]] != labels[wave]:
+        notes.append(f"the previous wave ({waves[i - 1]}) asked about "
+                     f"“{labels[waves[i - 1]]}”")
+    if 0 <= i < len(waves) - 1 and labels[waves[i + 1]] and labels[wave] \
+            and labels[waves[i + 1]] != labels[wave]:
+        notes.append(f"the next wave ({waves[i + 1]}) asked about “{labels[waves[i + 1]]}”")
+    if not notes:
+        return ""
+    return (f" **Not comparable across waves:** this wave asked about “{labels[wave]}”, while "
+            + " and ".join(notes) + "; figures across such a break answer different questions.")
 
 
 def caveats_text(measures) -> str:

@@ -23,7 +23,7 @@ from matplotlib.patches import Circle
 from survey_analysis.formatting import METHOD_NAMES, format_value
 from survey_analysis.results import FLAG_SMALL_BASE, Result
 
-FIRST, SECOND, BOTH, OTHER, NEITHER = "#C25400", "#0072B2", "#007A5A", "#57606A", "#8C959F"
+FIRST, SECOND, BOTH, OTHER, NEITHER = "#C25400", "#0072B2", "#007A5A", "#57606A", "#6E7781"
 PALETTE = (FIRST, SECOND, BOTH, OTHER, "#8E44AD", "#A0522D")
 
 
@@ -31,7 +31,9 @@ def setup() -> None:
     """Deterministic, readable defaults for every chart on a page."""
     sns.set_theme(style="whitegrid", context="notebook")
     mpl.rcParams.update({
-        "figure.dpi": 100, "savefig.dpi": 100, "font.size": 11, "axes.titlesize": 12,
+        # Charts are drawn 480 px wide with 12 px text, so a 390 px phone shows text >= 9 px.
+        "figure.dpi": 100, "savefig.dpi": 100, "font.size": 12, "axes.titlesize": 13,
+        "axes.labelsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12, "legend.fontsize": 12,
         "axes.titleweight": "bold", "svg.hashsalt": "survey-analysis", "figure.max_open_warning": 0,
     })
 
@@ -76,7 +78,7 @@ def shares_chart(results: Sequence[Result], labels: Sequence[str] | None = None,
     if not shown:
         return None
     # Figures are made without pyplot, so a notebook shows each exactly once, where displayed.
-    fig = Figure(figsize=(6.4, 0.5 * len(shown) + 1.4))
+    fig = Figure(figsize=(4.8, 0.5 * len(shown) + 1.4))
     ax = fig.subplots()
     for i, (_, r, colour) in enumerate(shown):
         ax.barh(i, 100 * r.estimate, color=colour, height=0.6)
@@ -85,8 +87,8 @@ def shares_chart(results: Sequence[Result], labels: Sequence[str] | None = None,
                     ecolor="#1f2328", capsize=4, lw=1.2)
         flag = " (small base)" if r.flag == FLAG_SMALL_BASE else ""
         ax.text(100 * r.upper + 0.8, i, f"{100 * r.estimate:.1f}%{flag}", va="center",
-                fontsize=11)
-    ax.set_yticks(range(len(shown)), [label for label, _, _ in shown], fontsize=11)
+                fontsize=12)
+    ax.set_yticks(range(len(shown)), [label for label, _, _ in shown], fontsize=12)
     ax.invert_yaxis()
     ax.set_xlabel("Share of the base (%)")
     upper = max(100 * r.upper for _, r, _ in shown)
@@ -107,7 +109,7 @@ def shares_chart(results: Sequence[Result], labels: Sequence[str] | None = None,
 
 def _mark_synthetic(fig: Figure, synthetic: bool) -> None:
     if synthetic:
-        fig.text(0.99, 0.01, "SYNTHETIC DATA", ha="right", va="bottom", fontsize=10,
+        fig.text(0.99, 0.01, "SYNTHETIC DATA", ha="right", va="bottom", fontsize=12,
                  color="#8250df", fontweight="bold")
 
 
@@ -125,13 +127,13 @@ def overlap_chart(split, *, base_text: str = "", synthetic: bool = False) -> Cha
     colours = {"first_only": FIRST, "both": BOTH, "second_only": SECOND, "neither": NEITHER}
     counts = split.counts
     n = sum(counts.values())
-    fig = Figure(figsize=(6.4, 4.8))
+    fig = Figure(figsize=(4.8, 4.8))
     bar_ax, venn_ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.1, 1]})
     values = [counts[r] for r in roles]
     bar_ax.barh(range(4), values, color=[colours[r] for r in roles])
     for i, v in enumerate(values):
-        bar_ax.text(v + n * 0.01, i, f"{v:,} ({100 * v / n:.1f}%)", va="center", fontsize=11)
-    bar_ax.set_yticks(range(4), [names[r] for r in roles], fontsize=11)
+        bar_ax.text(v + n * 0.01, i, f"{v:,} ({100 * v / n:.1f}%)", va="center", fontsize=12)
+    bar_ax.set_yticks(range(4), [names[r] for r in roles], fontsize=12)
     bar_ax.invert_yaxis()
     bar_ax.set_xlim(0, max(max(values), 1) * 1.55)
     bar_ax.set_xlabel("Respondents (count)")
@@ -156,11 +158,11 @@ def _venn(ax, counts, a: str, b: str) -> None:
     distance = (r1 + r2) * (0.85 - 0.6 * counts["both"] / max(min(first_total, second_total), 1))
     ax.add_patch(Circle((0, 0), r1, color=FIRST, alpha=0.45))
     ax.add_patch(Circle((distance, 0), r2, color=SECOND, alpha=0.45))
-    ax.text(-r1 * 0.35, 0, f"{a}\n{first_total:,}", ha="center", va="center", fontsize=11)
+    ax.text(-r1 * 0.35, 0, f"{a}\n{first_total:,}", ha="center", va="center", fontsize=12)
     ax.text(distance + r2 * 0.45, -r2 - 0.12, f"{b}\n{second_total:,}", ha="center", va="top",
-            fontsize=11)
+            fontsize=12)
     ax.text((distance + r1 - r2) / 2 + 0.05, r1 + 0.05, f"both: {counts['both']:,}",
-            ha="center", va="bottom", fontsize=11)
+            ha="center", va="bottom", fontsize=12)
     ax.set_xlim(-r1 - 0.1, distance + r2 + 0.3)
     ax.set_ylim(-max(r1, r2) - 0.5, max(r1, r2) + 0.3)
     ax.set_aspect("equal")
@@ -181,7 +183,7 @@ def forest_plot(families: Sequence, names: Sequence[str] | None = None, *,
     if not rows:
         return None
     labels = list(dict.fromkeys(label for label, _, _, _ in rows))
-    fig = Figure(figsize=(6.4, 0.6 * len(labels) + 2.2))
+    fig = Figure(figsize=(4.8, 0.6 * len(labels) + 2.2))
     ax = fig.subplots()
     for label, _, (marker, offset, colour), diff in rows:
         y = labels.index(label) + offset
@@ -190,17 +192,17 @@ def forest_plot(families: Sequence, names: Sequence[str] | None = None, *,
         ax.plot(100 * diff.estimate, y, marker=marker, color=colour, markerfacecolor=face,
                 markersize=7, linestyle="none")
         if diff.flag == FLAG_SMALL_BASE:
-            ax.text(100 * diff.upper + 0.8, y, "small base", va="center", fontsize=10,
+            ax.text(100 * diff.upper + 0.8, y, "small base", va="center", fontsize=12,
                     style="italic", color="#9a6700")
     for name, (marker, _, colour) in zip(names, styles, strict=False):
         ax.plot([], [], marker=marker, color=colour, linestyle="-", label=name)
     ax.axvline(0, color="#cf222e", lw=1, ls="--")
-    ax.set_yticks(range(len(labels)), [_wrap(label) for label in labels], fontsize=10)
+    ax.set_yticks(range(len(labels)), [_wrap(label) for label in labels], fontsize=12)
     ax.invert_yaxis()
     ax.set_xlabel("Difference in share (percentage points)")
     if title:
         ax.set_title(title)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.02), ncol=1, fontsize=10,
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.02), ncol=1, fontsize=12,
               frameon=False)
     _mark_synthetic(fig, synthetic)
     fig.tight_layout()
@@ -218,7 +220,7 @@ def forest_plot(families: Sequence, names: Sequence[str] | None = None, *,
     return Chart(fig, alt, caption)
 
 
-def _wrap(text: str, width: int = 28) -> str:
+def _wrap(text: str, width: int = 22) -> str:
     words, lines, line = text.split(), [], ""
     for word in words:
         if line and len(line) + len(word) + 1 > width:

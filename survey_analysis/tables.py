@@ -116,6 +116,8 @@ def crosstab_table(crosstab: pd.DataFrame) -> pd.DataFrame:
 
 def cleaning_table(wave: Any) -> pd.DataFrame:
     frame = wave.cleaning_log.to_frame()
+    for column in ("rows_in", "rows_out", "rows_dropped", "values_changed"):
+        frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
     return frame.rename(columns={
         "step": "Step", "rows_in": "Rows in", "rows_out": "Rows out",
         "rows_dropped": "Dropped", "values_changed": "Values changed", "reason": "Reason",

@@ -239,7 +239,7 @@ def trend_chart(t: Trends, ids: Sequence[str], title: str) -> Chart | None:
         return None
     ratio = all(pts[-1][1].get("kind") == "ratio" for _, pts in series)
     scale = 1 if ratio else 100
-    fig = Figure(figsize=(6.4, 4.2))
+    fig = Figure(figsize=(4.8, 4.6))
     ax = fig.subplots()
     cuts = {t.waves.index(next(w for w in t.waves if w.wave == b.after))
             for b in t.breaks if b.variable in {t.figure_variable(fid) for fid, _ in series}}
@@ -260,11 +260,12 @@ def trend_chart(t: Trends, ids: Sequence[str], title: str) -> Chart | None:
                 segment.append((i, r))
     for cut in sorted(cuts):
         ax.axvline(cut - 0.5, color="#cf222e", linestyle="--", linewidth=1)
-        ax.text(cut - 0.45, ax.get_ylim()[1], "question changed", color="#cf222e", fontsize=8,
+        ax.text(cut - 0.45, ax.get_ylim()[1], "question\nchanged", color="#cf222e", fontsize=12,
                 va="top")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=False))
-    ax.legend(unique.values(), unique.keys(), fontsize=8, loc="best")
+    ax.legend(unique.values(), unique.keys(), fontsize=12, loc="upper center",
+              bbox_to_anchor=(0.5, -0.15), ncol=1, frameon=False)
     ax.set_xticks(range(len(t.waves)), [w.wave for w in t.waves])
     ax.set_ylabel("Ratio" if ratio else "Share (%)")
     if ratio:

@@ -41,6 +41,11 @@ class SurveyWave:
     def title(self) -> str:
         return self.codebook.title or f"{self.source.title}, wave {self.wave}"
 
+    def __repr__(self) -> str:
+        return (f"SurveyWave({self.source.name} {self.wave}: {len(self.respondents):,} "
+                f"{self.population_label} of {len(self.cleaned):,} after cleaning; "
+                f"{len(self.files)} file(s))")
+
 
 def to_canonical(raw: pd.DataFrame, codebook: Codebook, where: str = "") -> tuple[
     pd.DataFrame, list

@@ -9,14 +9,16 @@ from survey_analysis.render.site import build_site
 
 
 def shared_site(tmp_path_factory, source: str = "demo", data_dir: Path | None = None) -> Path:
-    """``reports/`` with every wave of ``source``, its trends page and the index (read-only)."""
+    """``reports/`` with every article and wave of ``source``, the trends pages and the index
+    (read-only)."""
     root = tmp_path_factory.getbasetemp()
     if root.name.startswith("popen-gw"):  # xdist: every worker's base temp shares this parent
         root = root.parent
     reports = root / f"shared-{source}-reports"
     with (root / f"shared-{source}-reports.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        built = (reports / "index.html").exists() and (reports / source / "trends.html").exists()
+        built = ((reports / "index.html").exists()
+                 and (reports / source / "framework_battle" / "trends.html").exists())
         if not built:
             outcomes = build_site(source, reports_dir=reports, jobs=2,
                                   data_dir=str(data_dir) if data_dir else None)

@@ -43,7 +43,7 @@ def browser(chromium):
         browser.close()
 
 
-EXPECTED_PAGES = {"demo": 6, "kaggle": 8}  # index, every wave, trends
+EXPECTED_PAGES = {"demo": 6, "kaggle": 15}  # index, then per article: every wave, trends
 
 
 @pytest.fixture(scope="module", params=["demo", "kaggle"])
@@ -58,7 +58,7 @@ def site(request, tmp_path_factory):
 
 def _pages(site: tuple[str, Path]) -> list[Path]:
     source, reports = site
-    return [reports / "index.html", *sorted((reports / source).glob("*.html"))]
+    return [reports / "index.html", *sorted((reports / source).rglob("*.html"))]
 
 
 def open_offline(browser, page_path: Path, viewport: dict) -> tuple[object, list[str], list[str]]:

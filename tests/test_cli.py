@@ -35,7 +35,7 @@ def fake_outcomes(failed: bool = False):
         return [RenderOutcome(job, "rendered", 1.0), RenderOutcome(job, "skipped")]
     failure = RenderFailure("demo", "2018-h2", "ValueError: share method 'exact' unknown", 3,
                             "ValueError", "reports/demo/2018-h2.failed.ipynb",
-                            "settings = ArticleSettings(")
+                            "a = Analysis(")
     return [RenderOutcome(job, "failed", 1.0, failure=failure)]
 
 
@@ -58,7 +58,7 @@ def test_render_calls_build_site_with_the_parsed_arguments(monkeypatch, tmp_path
     assert kwargs == {"source": "kaggle", "waves": ["2019", "2020"], "reports_dir": tmp_path,
                       "parameters": {"confidence_level": 0.9, "population": "employed"},
                       "data_dir": "/data", "force": True, "jobs": 3,
-                      "scheduler": "tcp://127.0.0.1:8786"}
+                      "scheduler": "tcp://127.0.0.1:8786", "articles": None, "notebook": None}
 
 
 def test_render_defaults(monkeypatch):
@@ -75,7 +75,7 @@ def test_a_failure_exits_non_zero_naming_wave_cell_and_error(monkeypatch, capsys
                         lambda **kw: fake_outcomes(failed=True))
     assert cli.main(["render"]) == 1
     err = capsys.readouterr().err
-    assert "FAILED demo 2018-h2 (cell 3: 'settings = ArticleSettings(')" in err
+    assert "FAILED demo 2018-h2 (cell 3: 'a = Analysis(')" in err
     assert "ValueError: share method 'exact' unknown" in err
     assert "reports/demo/2018-h2.failed.ipynb" in err
 

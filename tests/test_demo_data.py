@@ -8,9 +8,9 @@ import io
 import pandas as pd
 import pytest
 
-from survey_analysis import ArticleSettings, framework_battle
 from survey_analysis.demo.generator import generate_wave, load_calibration
 from tests.conftest import REPO_ROOT, demo_wave
+from tests.framework import framework
 
 # The article's figure -> (result id, tolerance). Tolerance: how far the synthetic wave may sit
 # from the published value (sampling error allowed for by the generator), in the figure's unit.
@@ -42,22 +42,22 @@ def published_2018h2() -> dict[str, tuple[str, float, float]]:
 
 @pytest.mark.parametrize("result_id", list(published_2018h2()))
 def test_2018h2_reproduces_the_article_within_tolerance_and_interval(result_id):
-    article = framework_battle(demo_wave("2018-h2"))
+    article = framework(demo_wave("2018-h2"))
     value, tolerance = published_2018h2()[result_id]
-    figure = article[result_id]
+    figure = article.results[result_id]
     assert abs(figure.estimate - value) <= tolerance, (result_id, figure.estimate, value)
     assert figure.lower <= value <= figure.upper, (result_id, figure, value)
 
 
 def test_2018h2_tensorflow_users_more_in_production_and_cloud():
-    article = framework_battle(demo_wave("2018-h2"))
+    article = framework(demo_wave("2018-h2"))
     for profile in ("production", "cloud_deployment"):
-        diff = article[f"profile.{profile}.difference"]
+        diff = article.results[f"profile.{profile}.difference"]
         assert diff.estimate > 0 and diff.significant
 
 
 def test_pytorch_grows_across_demo_waves():
-    shares = [framework_battle(demo_wave(w))["share.pytorch"] for w in
+    shares = [framework(demo_wave(w)).results["share.pytorch"] for w in
               ("2018-h1", "2018-h2", "2019-h1", "2019-h2")]
     estimates = [s.estimate for s in shares]
     assert estimates == sorted(estimates)
@@ -67,8 +67,8 @@ def test_pytorch_grows_across_demo_waves():
 
 def test_weighted_estimates_differ_but_agree_within_error():
     wave = demo_wave("2018-h2")
-    plain = framework_battle(wave)["share.tensorflow"]
-    weighted = framework_battle(wave, ArticleSettings(weighted=True))["share.tensorflow"]
+    plain = framework(wave).results["share.tensorflow"]
+    weighted = framework(wave, weighted=True).results["share.tensorflow"]
     assert weighted.estimate != plain.estimate
     assert weighted.n_effective < weighted.n  # unequal weights cost information
     assert abs(weighted.estimate - plain.estimate) < plain.upper - plain.lower

@@ -24,6 +24,7 @@ from tests.rendered_site import shared_demo_site
 
 pytestmark = pytest.mark.slow
 WAVES = ("2018-h1", "2018-h2", "2019-h1", "2019-h2")
+ART = Path("demo") / "framework_battle"  # one article's pages of one source
 SURVEY_REPORT = str(Path(sys.executable).with_name("survey-report"))
 
 
@@ -35,43 +36,45 @@ def site(tmp_path_factory):
 def test_index_links_every_wave_and_the_trends_page_with_provenance(site):
     index = BeautifulSoup((site / "index.html").read_text(), "html.parser")
     hrefs = {a["href"] for a in index.find_all("a")}
-    assert {f"demo/{w}.html" for w in WAVES} | {"demo/trends.html"} <= hrefs
+    assert {f"{ART}/{w}.html" for w in WAVES} | {f"{ART}/trends.html"} <= hrefs
     text = index.get_text(" ")
     assert "95% CI" in text and "Rendered" in text and "git commit" in text
-    assert "survey-report render --source demo --wave 2018-h2" in text
+    assert "survey-report render --source demo --article framework_battle --wave 2018-h2" \
+        in text
 
 
 def test_every_page_states_its_provenance_and_links_the_trends_page(site):
     for wave in WAVES:
-        page = BeautifulSoup((site / "demo" / f"{wave}.html").read_text(), "html.parser")
+        page = BeautifulSoup((site / ART / f"{wave}.html").read_text(), "html.parser")
         footer = page.find(id="provenance").get_text(" ")
-        results = json.loads((site / "demo" / f"{wave}.results.json").read_text())
+        results = json.loads((site / ART / f"{wave}.results.json").read_text())
         assert results["input_files"]
         for file in results["input_files"]:  # sha256 of the raw export's bytes
             assert file["sha256"] in footer
-        assert f"survey-report render --source demo --wave {wave}" in footer
+        assert (f"survey-report render --source demo --article framework_battle --wave {wave}"
+                in footer)
         assert "git commit" in footer and "survey_analysis 0" in footer
         assert page.find("a", href="trends.html") is not None
         assert page.find("h1").get_text().strip()
         assert not page.select(".jp-CodeCell .jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt")
         assert "injected-parameters" not in str(page)
-        assert (site / "demo" / f"{wave}.html").stat().st_size < 1.5e6
+        assert (site / ART / f"{wave}.html").stat().st_size < 1.5e6
 
 
 def test_trends_page_compares_waves_from_their_results(site):
-    results = json.loads((site / "demo" / "trends.results.json").read_text())
+    results = json.loads((site / ART / "trends.results.json").read_text())
     ids = {r["id"] for r in results["results"]}
     assert "change.share.pytorch.2018-h1..2018-h2" in ids
     assert "change.share.pytorch.2018-h1..2019-h2" in ids
-    page = BeautifulSoup((site / "demo" / "trends.html").read_text(), "html.parser")
+    page = BeautifulSoup((site / ART / "trends.html").read_text(), "html.parser")
     text = page.get_text(" ")
     assert "no clear difference" in text or "significant" in text
     assert len(page.find_all("figure")) == 2 and all(f.find("figcaption")
                                                      for f in page.find_all("figure"))
-    assert (site / "demo" / "trends.html").stat().st_size < 1.5e6
+    assert (site / ART / "trends.html").stat().st_size < 1.5e6
     links = {a["href"] for a in page.find_all("a", href=True)}
     for wave in ("2018-h1", "2018-h2", "2019-h1", "2019-h2"):
-        assert f"{wave}.html" in links and (site / "demo" / f"{wave}.html").exists()
+        assert f"{wave}.html" in links and (site / ART / f"{wave}.html").exists()
 
 
 def test_a_second_build_is_a_no_op_well_under_a_second(site):
@@ -92,7 +95,7 @@ def test_rendering_twice_gives_byte_identical_files_and_changes_are_listed(tmp_p
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     [first] = render(plan_jobs("demo", ["2018-h1"], reports_dir=tmp_path))
     assert first.status == "rendered", first.failure
-    folder = tmp_path / "demo"
+    folder = tmp_path / ART
     names = ("2018-h1.html", "2018-h1.results.json", "2018-h1.ipynb")
     original = {n: (folder / n).read_bytes() for n in names}
     [again] = render(plan_jobs("demo", ["2018-h1"], reports_dir=tmp_path, force=True))
@@ -117,7 +120,7 @@ def test_a_failing_wave_does_not_stop_the_others_and_keeps_its_last_page(tmp_pat
         shutil.copy2(name, data / "demo" / name.name)
     reports = tmp_path / "reports"
     build_site("demo", ["2018-h1", "2018-h2"], reports, data_dir=str(data), trends=False)
-    good = (reports / "demo" / "2018-h2.html").read_bytes()
+    good = (reports / ART / "2018-h2.html").read_bytes()
     for name in (data / "demo").glob("2018-h2*"):
         name.write_bytes(b"not a survey export\n")
     outcomes = build_site("demo", ["2018-h1", "2018-h2"], reports, data_dir=str(data),
@@ -126,10 +129,11 @@ def test_a_failing_wave_does_not_stop_the_others_and_keeps_its_last_page(tmp_pat
     assert status == {"2018-h1": "rendered", "2018-h2": "failed"}
     failure = next(o.failure for o in outcomes if o.failure)
     assert "2018-h2" in str(failure) and failure.cell_index is not None
-    assert (reports / "demo" / "2018-h2.failed.ipynb").exists()
-    assert (reports / "demo" / "2018-h2.html").read_bytes() == good
+    assert (reports / ART / "2018-h2.failed.ipynb").exists()
+    assert (reports / ART / "2018-h2.html").read_bytes() == good
     index = (reports / "index.html").read_text()
-    assert "demo/2018-h2.html" in index and "last re-render of this page failed" in index
+    assert "demo/framework_battle/2018-h2.html" in index
+    assert "last re-render of this page failed" in index
 
 
 def test_a_failing_cell_is_named_and_its_notebook_kept(tmp_path):
@@ -141,7 +145,7 @@ def test_a_failing_cell_is_named_and_its_notebook_kept(tmp_path):
     assert "load_wave" in outcome.failure.cell_source
     assert "(cell " in str(outcome.failure)
     assert Path(outcome.failure.failed_notebook).exists()
-    assert not (tmp_path / "demo" / "2019-h1.html").exists()
+    assert not (tmp_path / ART / "2019-h1.html").exists()
 
 
 def _pages_intact(reports: Path) -> None:
@@ -156,14 +160,14 @@ def _pages_intact(reports: Path) -> None:
 def test_killing_a_render_leaves_every_published_page_intact(tmp_path):
     reports = tmp_path / "reports"
     build_site("demo", ["2018-h1", "2018-h2"], reports, jobs=2)
-    before = {p.name: p.read_bytes() for p in (reports / "demo").glob("*.html")}
+    before = {p.name: p.read_bytes() for p in (reports / ART).glob("*.html")}
     process = subprocess.Popen(
         [SURVEY_REPORT, "render", "--source", "demo", "--wave", "2018-h1", "--wave", "2018-h2",
          "--force", "--jobs", "2", "--reports-dir", str(reports)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        html = reports / "demo" / "2018-h1.html"
+        html = reports / ART / "2018-h1.html"
         published = html.stat().st_mtime_ns
         # Kill as soon as the first page is republished, while the other is mid-way.
         while time.monotonic() < deadline and html.stat().st_mtime_ns == published:
@@ -174,7 +178,7 @@ def test_killing_a_render_leaves_every_published_page_intact(tmp_path):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)  # the worker and kernel processes it started
     _pages_intact(reports)
-    assert {p.name for p in (reports / "demo").glob("*.html")} == set(before)
+    assert {p.name for p in (reports / ART).glob("*.html")} == set(before)
     # The next build cleans up and republishes whatever the killed one had not finished.
     outcomes = build_site("demo", ["2018-h1", "2018-h2"], reports)
     assert not [o for o in outcomes if o.failure]
@@ -189,15 +193,17 @@ def test_pages_render_on_a_dask_cluster(tmp_path):
         outcomes = build_site("demo", ["2019-h2"], tmp_path, trends=False,
                               scheduler=cluster.scheduler_address)
     assert [o.status for o in outcomes] == ["rendered"], outcomes[0].failure
-    assert (tmp_path / "demo" / "2019-h2.html").exists()
+    assert (tmp_path / ART / "2019-h2.html").exists()
 
 
 def test_index_warns_where_a_sources_waves_are_not_comparable(tmp_path):
     from survey_analysis.render.site import collect_site
 
     for source, wave in (("kaggle", "2021"), ("demo", "2018-h2")):
-        (tmp_path / source).mkdir()
-        (tmp_path / source / f"{wave}.results.json").write_text('{"results": []}')
+        (tmp_path / source / "framework_battle").mkdir(parents=True)
+        (tmp_path / source / "framework_battle" / f"{wave}.results.json").write_text(
+            '{"results": []}')
     entries = {entry["name"]: entry for entry in collect_site(tmp_path)}
     assert "not directly comparable" in entries["kaggle"]["comparability"]
     assert entries["demo"]["comparability"] == ""
+    assert [e["name"] for e in collect_site(tmp_path)] == ["kaggle", "demo"]  # real data first

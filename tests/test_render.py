@@ -25,8 +25,9 @@ def rendered(tmp_path_factory):
     outcomes = render(jobs)
     assert [o.status for o in outcomes] == ["rendered"], outcomes[0].failure
     write_index(reports)
-    page = (reports / "demo" / "2018-h2.html").read_text()
-    results = json.loads((reports / "demo" / "2018-h2.results.json").read_text())
+    page = (reports / "demo" / "framework_battle" / "2018-h2.html").read_text()
+    results = json.loads((reports / "demo" / "framework_battle" / "2018-h2.results.json")
+                         .read_text())
     return reports, page, results
 
 
@@ -87,12 +88,12 @@ def test_profile_table_shows_verdicts_from_the_results(rendered):
     soup = BeautifulSoup(page, "html.parser")
     table = next(t for t in soup.find_all("table") if "Verdict" in t.get_text()
                  and "TF users" in t.get_text())
-    rows = table.find_all("tr")[1:]
+    rows = table.find("tbody").find_all("tr")
     labels = {r["label"].split(":")[0]: r for r in records.values()
               if r["id"].startswith("profile.") and r["id"].endswith(".difference")}
     assert len(rows) == len(labels)
     for row in rows:
-        cells = [c.get_text(strip=True) for c in row.find_all("td")]
+        cells = [c.get_text(strip=True) for c in row.find_all(["th", "td"])]
         record = labels[cells[0]]
         verdict = "significant" if record["significant"] else "no clear difference"
         assert verdict in cells, cells
@@ -101,7 +102,7 @@ def test_profile_table_shows_verdicts_from_the_results(rendered):
 def test_index_links_the_page_with_its_headline(rendered):
     reports, _, results = rendered
     index = (reports / "index.html").read_text()
-    assert 'href="demo/2018-h2.html"' in index
+    assert 'href="demo/framework_battle/2018-h2.html"' in index
     either = next(r for r in results["results"] if r["id"] == "share.either")
     assert format_value(either["estimate"], "share") in index
 
@@ -124,8 +125,8 @@ def test_a_failing_wave_keeps_the_published_page(rendered, tmp_path):
     failure = outcome.failure
     assert failure.cell_index is not None and failure.ename == "CodebookError"
     assert "'Klingon' (1 rows)" in failure.message and "Q6_primary_language" in failure.message
-    assert (reports / "demo" / "2018-h2.html").read_text() == page
-    assert (reports / "demo" / "2018-h2.failed.ipynb").exists()
+    assert (reports / "demo" / "framework_battle" / "2018-h2.html").read_text() == page
+    assert (reports / "demo" / "framework_battle" / "2018-h2.failed.ipynb").exists()
 
 
 def test_unknown_or_mistyped_parameters_are_refused(rendered):
@@ -138,9 +139,13 @@ def test_unknown_or_mistyped_parameters_are_refused(rendered):
 
 
 def test_values_the_article_rejects_are_refused_before_any_kernel_starts():
-    with pytest.raises(ValueError, match="share method 'exact' unknown"):
+    with pytest.raises(ValueError, match="share_method 'exact' unknown"):
         plan_jobs("demo", parameters={"share_method": "exact"})
     with pytest.raises(ValueError, match="no population 'devs'; populations: ml_ds, all"):
         plan_jobs("demo", parameters={"population": "devs"})
     with pytest.raises(ValueError, match="is not a folder"):
         plan_jobs("demo", data_dir="/no/such/folder")
+    with pytest.raises(ValueError, match="wave is chosen by the command"):
+        plan_jobs("demo", parameters={"wave": "2019-h2"})
+    with pytest.raises(ValueError, match="confidence_level must be a number"):
+        plan_jobs("demo", parameters={"confidence_level": "high"})

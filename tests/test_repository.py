@@ -40,6 +40,40 @@ def _notebooks() -> list:
     return sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
 
 
+def _python(cell: dict) -> str:
+    """A code cell as Python (magics such as ``%%prose`` become ``get_ipython()`` calls)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell("".join(cell["source"]))
+
+
+def code_lines(notebook) -> list[str]:
+    """Lines of code outside the parameters cell and the ``%%prose`` cells (which are prose)."""
+    nb = json.loads(notebook.read_text())
+    lines = []
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "code" or source.startswith("%%prose") or \
+                "parameters" in cell.get("metadata", {}).get("tags", []):
+            continue
+        lines += [line for line in source.splitlines()
+                  if line.strip() and not line.strip().startswith("#")]
+    return lines
+
+
+@pytest.mark.parametrize("notebook", _notebooks(), ids=lambda p: p.name)
+def test_notebooks_are_paired_as_text_and_in_sync(notebook):
+    import jupytext
+
+    paired = notebook.with_suffix(".py")
+    assert paired.is_file(), f"{notebook.name} has no paired {paired.name} (jupytext percent)"
+    text = jupytext.read(paired)
+    nb = json.loads(notebook.read_text())
+    assert [(c.cell_type, c.source) for c in text.cells] == \
+        [(c["cell_type"], "".join(c["source"])) for c in nb["cells"]], \
+        f"{paired.name} and {notebook.name} differ: run jupytext --sync {notebook}"
+
+
 @pytest.mark.parametrize("notebook", _notebooks(), ids=lambda p: p.name)
 def test_notebooks_are_committed_clean_and_hold_no_logic(notebook):
     nb = json.loads(notebook.read_text())
@@ -48,7 +82,7 @@ def test_notebooks_are_committed_clean_and_hold_no_logic(notebook):
     assert "parameters" in code[0].get("metadata", {}).get("tags", []), "first code cell"
     assert nb["metadata"]["kernelspec"]["name"] == "survey-analysis"
     for cell in code:
-        tree = ast.parse("".join(cell["source"]))
+        tree = ast.parse(_python(cell))
         for node in ast.walk(tree):
             assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Lambda), cell["id"]
             if isinstance(node, ast.Import | ast.ImportFrom):

@@ -98,7 +98,7 @@ def test_a_changed_series_label_is_a_break_and_a_missing_one_is_comparable():
 def test_changes_across_a_break_are_not_tested_and_the_family_is_holm_adjusted():
     waves = waves_with_labels([("2018", "past 5 years"), ("2019", "regular basis"),
                                ("2020", "regular basis")])
-    changes = figure_changes(waves, ["share.pytorch"])
+    changes = figure_changes(waves, ["share.pytorch"], variable_of=lambda fid: "frameworks")
     by_id = {c.id: c for c in changes}
     across = by_id["change.share.pytorch.2018..2019"]
     assert across.p_value is None and across.flag == "not comparable"
@@ -108,6 +108,19 @@ def test_changes_across_a_break_are_not_tested_and_the_family_is_holm_adjusted()
     raw = stats.two_proportion_test(180, 1000, 140, 1000).p_value
     assert within.p_value == pytest.approx(raw)  # a family of one: Holm leaves it
     assert within.significant == (raw < 0.05)
+
+
+def test_first_to_last_is_tested_within_each_comparable_series():
+    waves = waves_with_labels([("2018", "past 5 years"), ("2019", "regular basis"),
+                               ("2020", "ml users"), ("2021", "ml users"), ("2022", "ml users")])
+    by_id = {c.id: c for c in figure_changes(waves, ["share.pytorch"],
+                                             variable_of=lambda fid: "frameworks")}
+    assert "change.share.pytorch.2020..2022" in by_id  # one comparable series of three waves
+    assert by_id["change.share.pytorch.2020..2022"].p_value is not None
+    assert "change.share.pytorch.2018..2022" not in by_id
+    assert by_id["change.share.pytorch.2019..2020"].flag == "not comparable"
+    tested = [c for c in by_id.values() if c.p_value is not None]
+    assert all(f"over {len(tested)} changes" in c.method for c in tested)
 
 
 def test_holm_adjustment_over_several_changes_and_overall_change():
