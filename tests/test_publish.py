@@ -77,17 +77,15 @@ def test_trends_page_compares_waves_from_their_results(site):
         assert f"{wave}.html" in links and (site / ART / f"{wave}.html").exists()
 
 
-def test_a_second_build_is_a_no_op_well_under_a_second(site):
+def test_a_second_build_is_a_no_op(site):
+    # How fast it is, is measured by benchmarks/render_noop.py, not asserted here.
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
-    started = time.perf_counter()
     out = subprocess.run([SURVEY_REPORT, "render", "--source", "demo", "--reports-dir",
                           str(site)], capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
     assert out.returncode == 0, out.stderr
     assert "0 rendered, 5 unchanged, 0 failed" in out.stderr
     after = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
     assert after == before, "a no-op build must not touch any file"
-    assert elapsed < 1.5, f"no-op render took {elapsed:.2f} s"
 
 
 def test_rendering_twice_gives_byte_identical_files_and_changes_are_listed(tmp_path,
