@@ -7,7 +7,8 @@ result (``Interval``, ``Comparison``, ``TestResult``, ``AdjustedPValues``,
 """
 
 from ._result import AdjustedPValues, Comparison, Interval, RakeResult, TestResult
-from .difference import DIFFERENCE_METHODS, difference_interval, weighted_difference_interval
+from .difference import DIFFERENCE_METHODS, difference_interval
+from .effective_n import N_EFFECTIVE_METHODS, design_effective_n, korn_graubard_interval
 from .means import mean_difference_interval, mean_interval
 from .multiplicity import ADJUST_METHODS, adjust_p_values
 from .overlap import OVERLAP_METHODS, overlap_mean_difference, overlap_share_difference
@@ -17,20 +18,23 @@ from .paired import (
     paired_difference_interval,
     paired_ratio_interval,
 )
-from .proportion import SHARE_METHODS, share_interval, weighted_share_interval
+from .proportion import SHARE_METHODS, share_interval
 from .ratio import RATIO_METHODS, ratio_interval
 from .testing import mcnemar_test, two_proportion_test
+from .weighted import WEIGHTED_SHARE_METHODS, weighted_difference_interval, weighted_share_interval
 from .weighted_paired import weighted_paired_comparison
 from .weights import design_effect, kish_effective_n, rake
 
 __all__ = [
     "ADJUST_METHODS",
     "DIFFERENCE_METHODS",
+    "N_EFFECTIVE_METHODS",
     "OVERLAP_METHODS",
     "PAIRED_DIFFERENCE_METHODS",
     "PAIRED_RATIO_METHODS",
     "RATIO_METHODS",
     "SHARE_METHODS",
+    "WEIGHTED_SHARE_METHODS",
     "AdjustedPValues",
     "Comparison",
     "Interval",
@@ -38,8 +42,10 @@ __all__ = [
     "TestResult",
     "adjust_p_values",
     "design_effect",
+    "design_effective_n",
     "difference_interval",
     "kish_effective_n",
+    "korn_graubard_interval",
     "mcnemar_test",
     "mean_difference_interval",
     "mean_interval",
