@@ -2,7 +2,7 @@
 
 Pure functions over counts and numpy arrays, each returning a small frozen
 result (``Interval``, ``Comparison``, ``TestResult``, ``AdjustedPValues``,
-``RakeResult``). Methods are chosen by name; an unknown name raises
+``RakeResult``, ``PresentationDecision``). Methods are chosen by name; an unknown name raises
 ``ValueError`` listing the valid ones. See docs/statistics.md.
 """
 
@@ -18,6 +18,15 @@ from .paired import (
     paired_difference_interval,
     paired_ratio_interval,
 )
+from .presentation import (
+    BASE_POLICIES,
+    PRESENTATION_KINDS,
+    RULES_TEXT,
+    PresentationDecision,
+    fixed_decision,
+    nchs_share_decision,
+    presentation_decision,
+)
 from .proportion import SHARE_METHODS, share_interval
 from .ratio import RATIO_METHODS, ratio_interval
 from .testing import mcnemar_test, two_proportion_test
@@ -27,32 +36,39 @@ from .weights import design_effect, kish_effective_n, rake
 
 __all__ = [
     "ADJUST_METHODS",
+    "BASE_POLICIES",
     "DIFFERENCE_METHODS",
     "N_EFFECTIVE_METHODS",
     "OVERLAP_METHODS",
     "PAIRED_DIFFERENCE_METHODS",
     "PAIRED_RATIO_METHODS",
+    "PRESENTATION_KINDS",
     "RATIO_METHODS",
+    "RULES_TEXT",
     "SHARE_METHODS",
     "WEIGHTED_SHARE_METHODS",
     "AdjustedPValues",
     "Comparison",
     "Interval",
+    "PresentationDecision",
     "RakeResult",
     "TestResult",
     "adjust_p_values",
     "design_effect",
     "design_effective_n",
     "difference_interval",
+    "fixed_decision",
     "kish_effective_n",
     "korn_graubard_interval",
     "mcnemar_test",
     "mean_difference_interval",
     "mean_interval",
+    "nchs_share_decision",
     "overlap_mean_difference",
     "overlap_share_difference",
     "paired_difference_interval",
     "paired_ratio_interval",
+    "presentation_decision",
     "rake",
     "ratio_interval",
     "share_interval",
