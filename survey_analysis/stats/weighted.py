@@ -68,7 +68,7 @@ def weighted_share_interval(
     indicator: Any,
     weights: Any = None,
     level: float = 0.95,
-    method: str = "wilson",
+    method: str = "logit",
     *,
     effective_n: str = "design",
     domain: Any = None,
@@ -76,12 +76,15 @@ def weighted_share_interval(
 ) -> Interval:
     """Interval for a weighted share ``p_w = sum(w y) / sum(w)`` from 0/1 answers.
 
-    ``method`` is ``"korn-graubard"`` (Clopper–Pearson on the effective n, Korn & Graubard
-    1998; R ``svyciprop(method = "beta")``), ``"logit"`` (R ``svyciprop(method = "logit")``:
-    expit(logit p ± t_df·se/(p(1-p))), the Korn–Graubard limits at p = 0 or 1), or any of
-    :data:`SHARE_METHODS` (default ``"wilson"``: the score interval on the effective n) applied
-    to the pseudo counts (p_w·n*, n*). Why Wilson is the default: ``benchmarks/coverage.py``
-    (docs/statistics.md, "Weighted cells").
+    ``method`` is ``"logit"`` (default; R ``svyciprop(method = "logit")``:
+    expit(logit p ± t_df·se/(p(1-p))) with se² = p(1-p)/n*, the Korn–Graubard limits at
+    p = 0 or 1), ``"korn-graubard"`` (Clopper–Pearson on the effective n, Korn & Graubard 1998;
+    R ``svyciprop(method = "beta")``), or any of :data:`SHARE_METHODS` (``"wilson"``: the score
+    interval on the effective n) applied to the pseudo counts (p_w·n*, n*). Why logit is the
+    default: in ``benchmarks/coverage.py``'s informative-weight cells it is the closest to
+    nominal at n = 200 (mean 95.09%, worst cell 92.25%; Wilson 94.64% and 91.12%) and as good
+    as Wilson at n = 1000 (every cell 94.5–95.4%); Korn–Graubard over-covers (95.55% at
+    n = 1000). See docs/statistics.md, "Weighted cells".
 
     ``effective_n="design"`` (default): n* = p(1-p)/v with the linearization variance
     v = N/(N-1)·sum(u²), u_i = w_i d_i (y_i - p)/sum(w d), set to n at p = 0 or 1 and capped at
