@@ -168,7 +168,7 @@ def test_paired_difference_and_log_ratio_match_svycontrast(ds, res):
     assert (diff.estimate1, diff.estimate2) == pytest.approx((ref["p_a"], ref["p_b"]), abs=TOL)
     rd = ref["difference"]
     assert diff.estimate == pytest.approx(rd["estimate"], abs=TOL)
-    assert diff.std_error == pytest.approx(rd["se"], abs=TOL)
+    assert diff.std_error == pytest.approx(rd["se"], abs=TOL) and diff.df == ref["df"]
     assert (diff.lower, diff.upper) == pytest.approx(
         (max(rd["normal"]["lower"], -1.0), min(rd["normal"]["upper"], 1.0)), abs=TOL)
     lr = ref["log_ratio"]
