@@ -15,6 +15,10 @@ How each row is computed (the "how" column):
   n = 30 and 100; for n = 1000 a SIMULATION with a fixed seed (4,000 tables per p,
   Monte Carlo standard error about 0.003 per p and 0.0005 for the mean).
 
+After these tables (the null p1 = p2 only), ``benchmarks/coverage_cells.py`` runs: two-sample
+and paired methods at p1 != p2, overlapping groups, and weighted cells with informative
+weights (coverage, Monte Carlo SE, misses below and above). ``--null-only`` skips it.
+
 Every method named in the ``*_METHODS`` tuples is included. Methods undefined for
 some tables (``katz`` with a zero success count, the paired ``wald-log`` with a
 zero margin) return NaN limits there, and those tables count as misses.
@@ -31,6 +35,8 @@ from scipy.special import gammaln
 from scipy.stats import binom
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import coverage_cells  # beside this file
 
 from survey_analysis.stats.difference import DIFFERENCE_METHODS, difference_bounds
 from survey_analysis.stats.paired import (
@@ -177,6 +183,9 @@ def main() -> None:
             flag = "ok" if n < 100 or abs(mean - LEVEL) <= 0.01 else "MISSES GOAL"
             print(f"  {kind:<18}{method:<14} n={n:<5} {mean:.4f}  {flag if n >= 100 else ''}")
     print(f"\nwall time: {time.perf_counter() - start:.1f} s")
+    if "--null-only" not in sys.argv[1:]:
+        print("\n" + "=" * 100 + "\nAway from the null, overlapping groups, informative weights")
+        coverage_cells.main()
 
 
 if __name__ == "__main__":

@@ -25,8 +25,11 @@ class _Record:
 class Interval(_Record):
     """A point estimate with a two-sided confidence interval.
 
-    ``n`` is the number of observations (trials or respondents);
-    ``n_effective`` is the Kish effective sample size when weights were used.
+    ``n`` is the number of observations (trials or respondents); ``n_effective`` the
+    effective sample size when weights were used, and ``n_effective_method`` which one:
+    ``"design"`` (p(1-p)/v from the linearization variance, Korn & Graubard 1998),
+    ``"kish"`` (sum(w)^2/sum(w^2)) or ``"unweighted"`` (n). ``df`` is the degrees of
+    freedom of the variance estimate (n - 1 for a sample without clusters).
     """
 
     estimate: float
@@ -38,6 +41,8 @@ class Interval(_Record):
     n_effective: float | None = None
     std_error: float | None = None
     p_value: float | None = None
+    df: float | None = None
+    n_effective_method: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +53,9 @@ class Comparison(_Record):
     ``estimate1``/``estimate2`` are the two group estimates, ``n1``/``n2`` the
     group sizes, ``n_overlap`` the number of respondents in both groups
     (overlapping groups) and ``n`` the number of distinct respondents involved.
+    ``n_effective1``/``n_effective2`` are the two groups' effective sizes (``n_effective`` is
+    their sum, kept for older callers) and ``n_effective_method`` says which effective n
+    (``"design"``, ``"kish"`` or ``"unweighted"``); ``df`` the degrees of freedom.
     """
 
     estimate: float
@@ -65,6 +73,9 @@ class Comparison(_Record):
     std_error: float | None = None
     p_value: float | None = None
     df: float | None = None
+    n_effective1: float | None = None
+    n_effective2: float | None = None
+    n_effective_method: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,17 +9,8 @@ import numpy as np
 from ._duality import p_value_by_inversion
 from ._result import Comparison
 from ._roots import invert_score, safe_ratio
-from ._validate import (
-    as_1d,
-    check_indicator,
-    check_level,
-    check_method,
-    check_successes,
-    check_weights,
-    z_value,
-)
+from ._validate import check_level, check_method, check_successes, z_value
 from .proportion import share_bounds
-from .weights import kish_effective_n
 
 DIFFERENCE_METHODS = (
     "newcombe",
@@ -207,58 +198,3 @@ def difference_interval(
         p_value=p_value_by_inversion(limits, x1 / n1 - x2 / n2),
     )
 
-
-def weighted_difference_interval(
-    indicator1: Any,
-    indicator2: Any,
-    weights1: Any = None,
-    weights2: Any = None,
-    level: float = 0.95,
-    method: str = "newcombe",
-) -> Comparison:
-    """Interval for the difference of two weighted shares from independent samples.
-
-    Each sample's weighted share ``p_w`` and Kish effective size ``n_eff`` give the
-    pseudo counts ``(p_w * n_eff, n_eff)`` fed to :func:`difference_bounds`
-    (the effective-sample-size substitution of Korn & Graubard 1998; Dean & Pagano
-    2015). NaN answers are dropped. For respondents who may be in both groups use
-    :func:`overlap_share_difference` instead.
-
-    >>> r = weighted_difference_interval([1, 1, 0, 1], [0, 1, 0, 0], [1, 2, 1, 1])
-    >>> round(r.estimate, 3)
-    0.55
-    """
-    level = check_level(level)
-    check_method(method, DIFFERENCE_METHODS)
-    parts = []
-    for k, (ind, wts) in enumerate(((indicator1, weights1), (indicator2, weights2)), start=1):
-        y = as_1d(ind, f"indicator{k}", allow_nan=True)
-        w = check_weights(wts, y.size, f"weights{k}")
-        check_indicator(y, f"indicator{k}")
-        keep = ~np.isnan(y)
-        y, w = y[keep], w[keep]
-        if not (w > 0).any():
-            raise ValueError(f"indicator{k} has no non-missing answer with a positive weight")
-        p = float(np.sum(w * y) / np.sum(w))
-        parts.append((p, kish_effective_n(w), int(y.size)))
-    (p1, ne1, m1), (p2, ne2, m2) = parts
-
-    def limits(lev: float) -> tuple[float, float]:
-        low, high = difference_bounds(p1 * ne1, ne1, p2 * ne2, ne2, lev, method)
-        return float(low), float(high)
-
-    lower, upper = limits(level)
-    return Comparison(
-        p1 - p2,
-        float(lower),
-        float(upper),
-        level,
-        method,
-        m1 + m2,
-        n1=m1,
-        n2=m2,
-        estimate1=p1,
-        estimate2=p2,
-        n_effective=ne1 + ne2,
-        p_value=p_value_by_inversion(limits, p1 - p2),
-    )

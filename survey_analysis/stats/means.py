@@ -38,8 +38,9 @@ def mean_interval(values: Any, weights: Any = None, level: float = 0.95) -> Inte
     Unweighted: mean ± t(n-1)·s/sqrt(n). Weighted: the weighted mean
     sum(w·y)/sum(w) with its linearization variance (Taylor series for a ratio
     estimator, with-replacement respondents; reduces to s²/n for equal weights)
-    and t with n - 1 degrees of freedom. ``n_effective`` reports the Kish
-    effective sample size for information; it is not used in the variance.
+    and t with n - 1 degrees of freedom (``df``; R ``svymean`` + ``confint(df = degf)``).
+    ``n_effective`` reports the Kish effective sample size for information
+    (``n_effective_method="kish"``); it is not used in the variance.
 
     >>> r = mean_interval([1.0, 2.0, 3.0, 4.0])
     >>> round(r.lower, 3), round(r.upper, 3)
@@ -58,6 +59,8 @@ def mean_interval(values: Any, weights: Any = None, level: float = 0.95) -> Inte
         n,
         n_effective=n_eff if weights is not None else None,
         std_error=se,
+        df=float(n - 1),
+        n_effective_method="kish" if weights is not None else None,
     )
 
 
@@ -109,4 +112,7 @@ def mean_difference_interval(
         std_error=se,
         p_value=p_value,
         df=float(df),
+        n_effective1=ne1 if weighted else None,
+        n_effective2=ne2 if weighted else None,
+        n_effective_method="kish" if weighted else None,
     )

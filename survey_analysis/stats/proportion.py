@@ -10,16 +10,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from ._result import Interval
 from ._roots import solve_bracketed
-from ._validate import (
-    as_1d,
-    check_indicator,
-    check_level,
-    check_method,
-    check_successes,
-    check_weights,
-    z_value,
-)
-from .weights import kish_effective_n
+from ._validate import check_level, check_method, check_successes, z_value
 
 SHARE_METHODS = (
     "wilson",
@@ -189,41 +180,5 @@ def share_interval(
     check_method(method, SHARE_METHODS)
     x, n = check_successes(successes, trials, "successes", "trials")
     lower, upper = share_bounds(x, n, level, method)
-    return Interval(x / n, float(lower), float(upper), level, method, n)
+    return Interval(x / n, float(lower), float(upper), level, method, n, df=float(n - 1))
 
-
-def weighted_share_interval(
-    indicator: Any,
-    weights: Any = None,
-    level: float = 0.95,
-    method: str = "wilson",
-) -> Interval:
-    """Interval for a weighted share from respondent-level 0/1 answers.
-
-    The weighted share ``p_w = sum(w*y) / sum(w)`` is combined with the Kish
-    effective sample size ``n_eff = sum(w)^2 / sum(w^2)``: the chosen
-    single-proportion method is applied to the pseudo counts
-    ``successes* = p_w * n_eff`` and ``trials* = n_eff`` (the effective-sample-size
-    substitution of Korn & Graubard 1998, Survey Methodology 24:193, studied by
-    Dean & Pagano 2015, J Surv Stat Methodol 3:484). The Kish n_eff reflects
-    unequal weighting only (no clustering or stratification). Respondents whose
-    indicator is NaN are dropped. Without weights this equals
-    :func:`share_interval`.
-
-    >>> r = weighted_share_interval([1, 0, 0, 1, 0], [2.0, 1.0, 1.0, 1.0, 1.0])
-    >>> round(r.estimate, 3), round(r.n_effective, 3)
-    (0.5, 4.5)
-    """
-    level = check_level(level)
-    check_method(method, SHARE_METHODS)
-    y = as_1d(indicator, "indicator", allow_nan=True)
-    w = check_weights(weights, y.size)
-    check_indicator(y, "indicator")
-    keep = ~np.isnan(y)
-    y, w = y[keep], w[keep]
-    if not (w > 0).any():
-        raise ValueError("no respondent with a non-missing indicator has a positive weight")
-    p_w = float(np.sum(w * y) / np.sum(w))
-    n_eff = kish_effective_n(w)
-    lower, upper = share_bounds(p_w * n_eff, n_eff, level, method)
-    return Interval(p_w, float(lower), float(upper), level, method, int(y.size), n_effective=n_eff)

@@ -21,6 +21,8 @@ def weighted_paired_comparison(
     u_i = w_i (a1_i - a2_i - d) / W; for the log ratio
     u_i = w_i [(a1_i - p1)/p1 - (a2_i - p2)/p2] / W; Var = n/(n-1) sum(u_i^2). The ratio's
     interval is exp(log r ± z se). Each p-value is from its own z, so it matches its interval.
+    Both agree with R ``svymean`` + ``svycontrast`` (tests/stats/test_r_survey.py); ``df`` is
+    n - 1 and ``n_effective`` the Kish size, for information (``n_effective_method="kish"``).
     Respondents missing either answer (NaN) are dropped. Written by hand: statsmodels has no
     weighted paired comparison.
     """
@@ -46,7 +48,8 @@ def weighted_paired_comparison(
     p_d = float(2 * norm.sf(abs(diff) / se_d)) if se_d > 0 else float(diff == 0)
     difference = Comparison(diff, max(diff - z * se_d, -1.0), min(diff + z * se_d, 1.0), level,
                             "weighted paired, linearization", n, estimate1=p1, estimate2=p2,
-                            n_effective=n_eff, std_error=se_d, p_value=p_d)
+                            n_effective=n_eff, std_error=se_d, p_value=p_d, df=float(n - 1),
+                            n_effective_method="kish")
     if p1 <= 0 or p2 <= 0:
         raise ValueError("the ratio needs both shares above zero")
     log_ratio = float(np.log(p1 / p2))
@@ -56,5 +59,6 @@ def weighted_paired_comparison(
     ratio = Comparison(p1 / p2, float(np.exp(log_ratio - z * se_r)),
                        float(np.exp(log_ratio + z * se_r)), level,
                        "weighted paired, log-linearization", n, estimate1=p1, estimate2=p2,
-                       n_effective=n_eff, std_error=se_r, p_value=p_r)
+                       n_effective=n_eff, std_error=se_r, p_value=p_r, df=float(n - 1),
+                       n_effective_method="kish")
     return difference, ratio

@@ -80,17 +80,21 @@ def test_rake_errors_are_plain():
 
 
 def test_weighted_difference_uses_effective_sizes():
-    y1, y2 = np.array([1, 0, 1, 1, 0, 1.0]), np.array([0, 0, 1, 0.0])
-    w1 = np.array([1, 2, 1, 1, 2, 1.0])
-    r = stats.weighted_difference_interval(y1, y2, w1)
-    ref = stats.difference_interval  # pseudo counts are not integers: compare to bounds
+    # Changed by issue 12: the default effective n is design-based, p(1-p)/v (Korn & Graubard
+    # 1998), not Kish's; Kish stays available as effective_n="kish".
     from survey_analysis.stats.difference import difference_bounds
 
+    y1, y2 = np.array([1, 0, 1, 1, 0, 1.0]), np.array([0, 0, 1, 0.0])
+    w1 = np.array([1, 2, 1, 1, 2, 1.0])
     p1 = np.sum(w1 * y1) / w1.sum()
-    ne1 = stats.kish_effective_n(w1)
-    lo, hi = difference_bounds(p1 * ne1, ne1, 1, 4)
-    assert (r.lower, r.upper) == pytest.approx((float(lo), float(hi)))
-    assert ref(4, 6, 1, 4).estimate != r.estimate
+    v1 = 6 / 5 * np.sum((w1 * (y1 - p1) / w1.sum()) ** 2)
+    for how, ne1 in (("design", min(p1 * (1 - p1) / v1, 6)), ("kish", stats.kish_effective_n(w1))):
+        r = stats.weighted_difference_interval(y1, y2, w1, effective_n=how)
+        lo, hi = difference_bounds(p1 * ne1, ne1, 1, 4)  # sample 2 unweighted: n* = n
+        assert (r.lower, r.upper) == pytest.approx((float(lo), float(hi)))
+        assert r.n_effective1 == pytest.approx(ne1) and r.n_effective2 == 4
+        assert r.n_effective_method == how and r.df == 8
+    assert stats.difference_interval(4, 6, 1, 4).estimate != r.estimate
 
 
 def test_results_are_frozen_and_serialisable():

@@ -162,10 +162,20 @@ def test_paired_ratio_properties(method, cells, level):
 def test_weighted_share_equals_unweighted_with_equal_weights(xn, level):
     x, n = xn
     y = [1.0] * x + [0.0] * (n - x)
-    w = stats.weighted_share_interval(y, [3.0] * n, level, "wilson")
+    # Kish's n is n with equal weights, so the Kish interval is the unweighted one. The
+    # design-based n (the default since issue 12) is n - 1 with equal weights, as in R's
+    # svyciprop: the with-replacement variance carries the factor n/(n-1). Without weights
+    # the design-based n is n.
+    w = stats.weighted_share_interval(y, [3.0] * n, level, "wilson", effective_n="kish")
     u = stats.share_interval(x, n, level, "wilson")
     assert w.n_effective == pytest.approx(n)
     assert (w.lower, w.upper) == pytest.approx((u.lower, u.upper), abs=1e-9)
+    plain = stats.weighted_share_interval(y, None, level, "wilson")
+    assert plain.n_effective == n and plain.df == n - 1
+    assert (plain.lower, plain.upper) == pytest.approx((u.lower, u.upper), abs=1e-9)
+    design = stats.weighted_share_interval(y, [3.0] * n, level, "wilson")
+    expected = n if x in (0, n) else n - 1
+    assert design.n_effective == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("method", stats.PAIRED_RATIO_METHODS)

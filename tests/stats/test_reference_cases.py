@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import pytest
 
 from survey_analysis import stats
-
-REFERENCE = Path(__file__).parents[2].parent / "shared" / "reference" / "intervals.json"
+from tests.stats.reference import load_reference
 
 # Explicit map: (kind, reference method name) -> (our method, clip the expected limits).
 # "*_unclipped" cases print the raw formula; ours clips to [0, 1], so the expected
@@ -83,7 +80,7 @@ FUNCTIONS = {
 
 
 def _cases() -> list:
-    return json.loads(REFERENCE.read_text())
+    return load_reference("intervals.json")
 
 
 def _compute(case: dict, method: str):
