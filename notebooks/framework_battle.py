@@ -26,8 +26,9 @@ wave: str = "2018-h2"  # wave id of that source, e.g. "2018-h2" or "2021"
 population: "Optional[str]" = None  # population defined for the source; None: the default
 confidence_level: float = 0.95  # two-sided confidence level of every interval
 share_method: str = "wilson"  # one of stats.SHARE_METHODS (README: Parameters)
-min_base: int = 30  # figures with a smaller base are flagged "small base"
-suppression_floor: int = 10  # figures with a smaller base are suppressed
+base_policy: str = "nchs"  # what is shown: "nchs" (NCHS standard) or "fixed" (the two below)
+min_base: int = 30  # base_policy="fixed": figures with a smaller base are flagged
+suppression_floor: int = 10  # base_policy="fixed": figures with a smaller base are suppressed
 weighted: bool = False  # True: use the survey weights
 data_dir: "Optional[str]" = None  # folder holding SOURCE/ raw files; None: $SURVEY_DATA_DIR, ./data
 
@@ -38,7 +39,8 @@ from survey_analysis import Analysis, load_article, load_wave, methods, plots, s
 plots.setup()
 data = load_wave(source, wave, population=population, data_dir=data_dir)
 a = Analysis(data, dict(level=confidence_level, share_method=share_method, min_base=min_base,
-                        suppression_floor=suppression_floor, weighted=weighted),
+                        suppression_floor=suppression_floor, weighted=weighted,
+                        base_policy=base_policy),
              base="frameworks", title=f"TensorFlow vs PyTorch: {data.title}",
              article="framework_battle", base_wording="answered the framework question")
 tf, pt = a.option("frameworks", "tensorflow"), a.option("frameworks", "pytorch")

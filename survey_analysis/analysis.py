@@ -45,7 +45,7 @@ class Settings:
     overlap_method: str = "mover-wilson"
     multiplicity: str = "holm"
     weighted: bool = False
-    base_policy: str = "fixed"
+    base_policy: str = "nchs"
     min_base: int = 30
     suppression_floor: int = 10
 

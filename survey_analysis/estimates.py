@@ -50,7 +50,9 @@ def share(
         w = weights.to_numpy(dtype=float)[base]
         interval = stats.weighted_share_interval(y.astype(float), w, level=level, method=method)
     return Result(result_id, label, interval.estimate, interval.lower, interval.upper, n,
-                  interval.method, level, kind=kind, n_effective=interval.n_effective)
+                  interval.method, level, kind=kind, n_effective=interval.n_effective,
+                  df=getattr(interval, "df", None),
+                  n_effective_method=getattr(interval, "n_effective_method", None))
 
 
 def mean(
@@ -74,7 +76,9 @@ def mean(
     w = None if weights is None else weights.to_numpy(dtype=float)[base]
     interval = stats.mean_interval(x, w, level=level)
     return Result(result_id, label, interval.estimate, interval.lower, interval.upper, n,
-                  interval.method, level, kind="mean", n_effective=interval.n_effective)
+                  interval.method, level, kind="mean", n_effective=interval.n_effective,
+                  df=getattr(interval, "df", None),
+                  n_effective_method=getattr(interval, "n_effective_method", None))
 
 
 def _groups(values: pd.Series, group1: pd.Series, group2: pd.Series,
@@ -117,7 +121,8 @@ def overlap_difference(
     c = compare(x, g1, g2, weights=w, level=level, method=method)
     return Result(result_id, label, c.estimate, c.lower, c.upper, int(c.n),
                   f"overlapping groups, {c.method}", level, kind=kind, p_value=c.p_value,
-                  n1=n1, n2=n2, n_effective=c.n_effective)
+                  n1=n1, n2=n2, n_effective=c.n_effective, df=getattr(c, "df", None),
+                  n_effective_method=getattr(c, "n_effective_method", None))
 
 
 def independent_difference(
@@ -156,7 +161,8 @@ def independent_difference(
         p = c.p_value
     return Result(result_id, label, c.estimate, c.lower, c.upper, n1 + n2,
                   f"independent groups, {c.method}", level, kind=kind, p_value=p, n1=n1, n2=n2,
-                  n_effective=c.n_effective)
+                  n_effective=c.n_effective, df=getattr(c, "df", None),
+                  n_effective_method=getattr(c, "n_effective_method", None))
 
 
 def paired_cells(first: pd.Series, second: pd.Series,

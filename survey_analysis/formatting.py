@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result
+from survey_analysis.results import (
+    FLAG_NOT_ASKED,
+    FLAG_REVIEW,
+    FLAG_SMALL_BASE,
+    FLAG_SUPPRESSED,
+    Result,
+)
 
 
 def _r(value: float, decimals: int) -> float:
@@ -82,7 +88,7 @@ def format_interval(figure: Result | Mapping[str, Any], unit: str | None = None)
     if flag == FLAG_NOT_ASKED:
         return "not asked in this wave"
     if flag == FLAG_SUPPRESSED:
-        return f"suppressed: base too small ({format_base(figure)})"
+        return f"suppressed: too few respondents or too imprecise ({format_base(figure)})"
     if _get(figure, "estimate") is None:
         return f"no estimate ({flag or 'no respondents'}; {format_base(figure)})"
     level = round(100 * _get(figure, "level"))
@@ -90,6 +96,8 @@ def format_interval(figure: Result | Mapping[str, Any], unit: str | None = None)
             f"({level}% CI {format_bounds(figure, unit)}; {format_base(figure)})")
     if flag == FLAG_SMALL_BASE:
         text += " [small base: read with care]"
+    elif flag == FLAG_REVIEW:
+        text += " [read with care]"
     return text
 
 

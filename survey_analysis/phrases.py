@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from survey_analysis.formatting import format_base, format_bounds, format_interval, format_value
-from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, Result
+from survey_analysis.results import FLAG_NOT_ASKED, Result
 
 
 class Phrase(str):
@@ -62,7 +62,7 @@ def value_ci(result: Result) -> Phrase:
     why = unavailable(result)
     if why:
         return Phrase(why, [result])
-    caution = " [small base]" if result.flag == FLAG_SMALL_BASE else ""
+    caution = " [read with care]" if result.cautioned else ""
     return Phrase(f"{format_value(result.estimate, result.kind, result.unit)} ({ci(result)})"
                   f"{caution}", [result])
 

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from survey_analysis.formatting import METHOD_NAMES, format_value
-from survey_analysis.results import FLAG_SMALL_BASE, Result
+from survey_analysis.results import Result
 
 FIRST, SECOND, BOTH, OTHER, NEITHER = "#C25400", "#0072B2", "#007A5A", "#57606A", "#6E7781"
 PALETTE = (FIRST, SECOND, BOTH, OTHER, "#8E44AD", "#A0522D")
@@ -85,7 +85,7 @@ def shares_chart(results: Sequence[Result], labels: Sequence[str] | None = None,
         low, high = max(0.0, r.estimate - r.lower), max(0.0, r.upper - r.estimate)
         ax.errorbar(100 * r.estimate, i, xerr=[[100 * low], [100 * high]], fmt="none",
                     ecolor="#1f2328", capsize=4, lw=1.2)
-        flag = " (small base)" if r.flag == FLAG_SMALL_BASE else ""
+        flag = " (read with care)" if r.cautioned else ""
         ax.text(100 * r.upper + 0.8, i, f"{100 * r.estimate:.1f}%{flag}", va="center",
                 fontsize=12)
     ax.set_yticks(range(len(shown)), [label for label, _, _ in shown], fontsize=12)
@@ -191,8 +191,8 @@ def forest_plot(families: Sequence, names: Sequence[str] | None = None, *,
         face = colour if diff.significant else "white"
         ax.plot(100 * diff.estimate, y, marker=marker, color=colour, markerfacecolor=face,
                 markersize=7, linestyle="none")
-        if diff.flag == FLAG_SMALL_BASE:
-            ax.text(100 * diff.upper + 0.8, y, "small base", va="center", fontsize=12,
+        if diff.cautioned:
+            ax.text(100 * diff.upper + 0.8, y, "read with care", va="center", fontsize=12,
                     style="italic", color="#9a6700")
     for name, (marker, _, colour) in zip(names, styles, strict=False):
         ax.plot([], [], marker=marker, color=colour, linestyle="-", label=name)

@@ -3,27 +3,38 @@
 Every verb of :mod:`survey_analysis.analysis` passes its results through :meth:`BasePolicy.apply`,
 so a page's text, tables, charts and results file see the same decision. A suppressed figure
 keeps its id, label and base but loses its value, interval and verdict; a flagged one keeps them
-with the flag and the rules that fired (``flag_reasons``).
+with the flag. Either way ``flag_reasons`` names the rules that fired.
+
+The rules themselves are the pure :func:`survey_analysis.stats.presentation_decision`:
+``nchs`` (the default) follows the NCHS Data Presentation Standards for Proportions (Parker et
+al. 2017) for shares, with stated rules in its spirit for means and comparisons; ``fixed`` is the
+earlier rule (flag below ``min_base``, suppress below ``suppression_floor``), counting effective
+sizes when the figures are weighted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result
+from survey_analysis import stats
+from survey_analysis.results import (
+    FLAG_NOT_ASKED,
+    FLAG_REVIEW,
+    FLAG_SMALL_BASE,
+    FLAG_SUPPRESSED,
+    Result,
+)
 
-POLICIES = ("fixed",)
+POLICIES = stats.BASE_POLICIES
+KINDS = {"share": "share", "conditional": "share", "mean": "mean", "difference": "difference",
+         "mean_difference": "mean_difference", "ratio": "ratio"}
 
 
 @dataclass(frozen=True, slots=True)
 class BasePolicy:
-    """``fixed``: flag a figure whose base is below ``min_base``, suppress it below ``floor``.
+    """A named presentation policy and, for ``fixed``, its two thresholds."""
 
-    The base is the smaller group for a comparison (``n1``/``n2``) and ``n`` otherwise; when the
-    figure is weighted, its effective size counts instead of the number of respondents.
-    """
-
-    name: str = "fixed"
+    name: str = "nchs"
     min_base: int = 30
     floor: int = 10
 
@@ -34,27 +45,39 @@ class BasePolicy:
         return cls(name, min_base, floor)
 
     def describe(self) -> str:
-        return (f"fixed: flagged when the base is below {self.min_base}, suppressed below "
-                f"{self.floor} (effective size when weighted)")
+        if self.name == "fixed":
+            return (f"fixed: a figure is flagged when its base is below {self.min_base} and "
+                    f"suppressed below {self.floor} (effective size when weighted)")
+        return "nchs: " + " ".join(stats.RULES_TEXT.values())
 
     def apply(self, result: Result) -> Result:
-        if result.flag == FLAG_NOT_ASKED:
+        if result.flag in (FLAG_NOT_ASKED, FLAG_SUPPRESSED) or result.estimate is None:
             return result
-        if result.flag == FLAG_SUPPRESSED:
-            return result
-        counts = [b for b in (result.n, result.n1, result.n2) if b is not None]
-        base = float(min(counts)) if counts else 0.0
-        if result.n_effective is not None and result.n1 is None:
-            base = min(base, float(result.n_effective))
-        if base < self.floor:
-            return suppress(result, f"base below {self.floor}")
-        if base < self.min_base:
-            return replace(result, flag=FLAG_SMALL_BASE,
-                           flag_reasons=(f"base below {self.min_base}",))
+        decision = self.decide(result)
+        if decision.suppress:
+            return suppress(result, *decision.rules)
+        if decision.review:
+            flag = FLAG_SMALL_BASE if self.name == "fixed" else FLAG_REVIEW
+            return replace(result, flag=flag, flag_reasons=decision.rules)
         return result
 
+    def decide(self, result: Result) -> stats.PresentationDecision:
+        weighted = result.n_effective_method not in (None, "unweighted")
+        n = float(result.n)
+        if self.name == "fixed" and weighted and result.n_effective is not None \
+                and result.n1 is None:
+            n = min(n, float(result.n_effective))
+        n_effective = result.n_effective if weighted or result.kind != "share" else None
+        return stats.presentation_decision(
+            KINDS.get(result.kind, "difference"), result.estimate,
+            # Shares are judged on their Korn-Graubard interval, whatever interval is shown.
+            None if KINDS.get(result.kind) == "share" else result.lower,
+            None if KINDS.get(result.kind) == "share" else result.upper,
+            n, n_effective, result.df, self.name, n1=result.n1, n2=result.n2,
+            min_base=self.min_base, suppression_floor=self.floor)
 
-def suppress(result: Result, reason: str) -> Result:
-    """The figure without its value, interval or verdict; its base and the reason stay."""
+
+def suppress(result: Result, *reasons: str) -> Result:
+    """The figure without its value, interval or verdict; its base and the reasons stay."""
     return replace(result, estimate=None, lower=None, upper=None, p_value=None,
-                   significant=None, flag=FLAG_SUPPRESSED, flag_reasons=(reason,))
+                   significant=None, flag=FLAG_SUPPRESSED, flag_reasons=tuple(reasons))

@@ -19,6 +19,7 @@ RESULTS_MIMETYPE = "application/vnd.survey-results+json"
 FLAG_SMALL_BASE = "small base"
 FLAG_SUPPRESSED = "suppressed"
 FLAG_NOT_ASKED = "not asked in this wave"
+FLAG_REVIEW = "review"  # shown, but a presentation rule asks readers to take care
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,13 @@ class Result:
     group1: str | None = None  # comparisons: the keys of the groups compared (first minus second)
     group2: str | None = None
     flag_reasons: tuple[str, ...] = ()  # the base-policy rules that fired
+    df: float | None = None  # degrees of freedom of the variance estimate
+    n_effective_method: str | None = None  # "design", "kish" or "unweighted"
+
+    @property
+    def cautioned(self) -> bool:
+        """Shown, but flagged (small base, or a presentation rule asking for review)."""
+        return self.flag in (FLAG_SMALL_BASE, FLAG_REVIEW)
 
     @property
     def is_comparison(self) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from survey_analysis.formatting import format_bounds, format_p_value, format_value
-from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result
+from survey_analysis.results import FLAG_NOT_ASKED, FLAG_SUPPRESSED, Result
 from survey_analysis.variables import column_label, variable_of_column
 
 VERDICT_WORDS = {
@@ -27,7 +27,7 @@ def _estimate(r: Result) -> str:
     if r.flag == FLAG_NOT_ASKED:
         return "not asked in this wave"
     if r.flag == FLAG_SUPPRESSED:
-        return "suppressed (base too small)"
+        return "suppressed (too few respondents or too imprecise)"
     if r.estimate is None:
         return "–"
     return format_value(r.estimate, r.kind, r.unit)
@@ -38,8 +38,8 @@ def _interval(r: Result) -> str:
 
 
 def _note(r: Result) -> str:
-    if r.flag == FLAG_SMALL_BASE:
-        return "small base: read with care"
+    if r.cautioned:
+        return "read with care: " + "; ".join(r.flag_reasons or ("small base",))
     return ""
 
 

@@ -47,7 +47,9 @@ def headline(respondents: pd.DataFrame, level: float = 0.95) -> dict[str, dict]:
 def linearized_difference(values: np.ndarray, g1: np.ndarray, g2: np.ndarray) -> tuple[
     float, float
 ]:
-    """(difference, two-sided p) of group means when groups overlap (Taylor linearization)."""
+    """(difference, two-sided p) of group means when groups overlap (Taylor linearization),
+    with the variance factor N/(N-1) over every respondent with an answer, as R's
+    ``svyratio`` + ``svycontrast`` compute it on the whole design."""
     answered = ~np.isnan(values)
     g1, g2 = g1 & answered, g2 & answered
     y = np.where(answered, values, 0.0)
@@ -55,7 +57,7 @@ def linearized_difference(values: np.ndarray, g1: np.ndarray, g2: np.ndarray) ->
     p1, p2 = y[g1].mean(), y[g2].mean()
     either = g1 | g2
     u = (g1 * (y - p1) / n1 - g2 * (y - p2) / n2)[either]
-    m = either.sum()
+    m = answered.sum()
     se = np.sqrt(m / (m - 1) * np.sum(u**2))
     z = (p1 - p2) / se
     return p1 - p2, 2 * norm.sf(abs(z))

@@ -88,28 +88,55 @@ def test_a_ratio_interval_including_one_is_no_clear_difference(article):
 
 def test_small_bases_are_flagged_and_tiny_ones_suppressed():
     wave = demo_wave("2018-h2")
-    flagged = framework(wave, min_base=400, suppression_floor=10).results
+    flagged = framework(wave, base_policy="fixed", min_base=400, suppression_floor=10).results
     assert flagged["conditional.tensorflow_given_pytorch"].flag == FLAG_SMALL_BASE  # n = 321
     assert flagged["conditional.pytorch_given_tensorflow"].flag is None  # n = 1,094
-    suppressed = framework(wave, min_base=400, suppression_floor=400)
+    suppressed = framework(wave, base_policy="fixed", min_base=400, suppression_floor=400)
     gone = suppressed.results["conditional.tensorflow_given_pytorch"]
     assert gone.flag == FLAG_SUPPRESSED and gone.estimate is None and gone.lower is None
-    assert gone.flag_reasons == ("base below 400",)
+    assert gone.flag_reasons == ("base below 400 respondents",)
     row = tables.figures_table(suppressed.split_.results()).set_index("Figure").loc[gone.label]
-    assert row["Estimate"] == "suppressed (base too small)" and row["95% CI"] == ""
+    assert row["Estimate"] == "suppressed (too few respondents or too imprecise)"
+    assert row["95% CI"] == ""
     assert phrases.value_ci(gone) == "too few respondents"
     # The overlap chart shows counts: with a suppressed cell it is not drawn at all.
     from survey_analysis import plots
 
-    tiny = framework(wave, min_base=3000, suppression_floor=3000)  # the base is 2,910
+    # The base is 2,910 respondents; conditionals' bases are 321 and 1,094.
+    tiny = framework(wave, base_policy="fixed", min_base=3000, suppression_floor=3000)
     assert tiny.results["share.pytorch_only"].flag == FLAG_SUPPRESSED
     assert plots.overlap_chart(tiny.split_) is None
     assert plots.shares_chart(tiny.split_.results()[:6]) is None
-    partly = framework(wave, min_base=400, suppression_floor=400)  # conditionals: 321 and 1,094
+    partly = framework(wave, base_policy="fixed", min_base=400, suppression_floor=400)
     chart = plots.shares_chart([partly.results["conditional.tensorflow_given_pytorch"],
                                 partly.results["conditional.pytorch_given_tensorflow"]],
                                ["TF of PT", "PT of TF"])
     assert "TF of PT" not in chart.alt and "PT of TF 15.0%" in chart.alt
+
+
+def test_nchs_is_the_default_and_names_the_rule_that_fired():
+    from survey_analysis import stats
+
+    article = framework(demo_wave("2018-h2"))
+    assert article.settings.base_policy == "nchs"
+    assert article.results.metadata["base_policy"].startswith("nchs: Shares follow the NCHS")
+    for result in article.results:
+        if result.kind not in ("share", "conditional") or result.estimate is None:
+            continue
+        decision = stats.presentation_decision("share", result.estimate, None, None,
+                                               n=result.n)
+        assert (result.flag == "suppressed") == decision.suppress, result.id
+    # A rare option on a small base: the NCHS relative-width rule suppresses it, and says so.
+    small = framework(demo_wave("2018-h2"))
+    caffe = small.share(small.option("frameworks", "caffe"),
+                        within=small.option("frameworks", "pytorch").only(
+                            small.option("frameworks", "tensorflow")), id="x.caffe")
+    decision = stats.presentation_decision("share", caffe.estimate or 0.0, None, None,
+                                           n=caffe.n) if caffe.estimate is not None else None
+    if caffe.flag == "suppressed":
+        assert caffe.flag_reasons and caffe.estimate is None
+    else:
+        assert decision is not None and not decision.suppress
 
 
 def test_a_framework_not_asked_reads_not_asked_never_zero():

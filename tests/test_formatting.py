@@ -21,7 +21,7 @@ def test_share_reads_with_interval_and_base():
 def test_flags_change_the_reading():
     assert format_interval(figure(flag=FLAG_SMALL_BASE)).endswith("[small base: read with care]")
     suppressed = figure(estimate=None, lower=None, upper=None, n=7, flag=FLAG_SUPPRESSED)
-    assert format_interval(suppressed) == "suppressed: base too small (n = 7)"
+    assert format_interval(suppressed) == "suppressed: too few respondents or too imprecise (n = 7)"
     assert format_interval(figure(flag=FLAG_NOT_ASKED)) == "not asked in this wave"
 
 

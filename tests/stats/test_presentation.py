@@ -109,9 +109,11 @@ def test_differences_use_the_weaker_group():
 
 @pytest.mark.parametrize("base", [5, 9, 10, 29, 30, 100])
 def test_fixed_policy_matches_the_old_base_rules(base):
-    from survey_analysis.results import FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result, apply_base_rules
+    from survey_analysis.policy import BasePolicy
+    from survey_analysis.results import FLAG_SMALL_BASE, FLAG_SUPPRESSED, Result
 
-    old = apply_base_rules(Result("x", "x", 0.5, 0.4, 0.6, base, "wilson", 0.95), 30, 10)
+    old = BasePolicy.named("fixed", 30, 10).apply(
+        Result("x", "x", 0.5, 0.4, 0.6, base, "wilson", 0.95))
     new = stats.presentation_decision("share", 0.5, 0.4, 0.6, base, policy="fixed")
     assert new.suppress is (old.flag == FLAG_SUPPRESSED)
     assert new.review is (old.flag == FLAG_SMALL_BASE)
