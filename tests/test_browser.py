@@ -1,6 +1,7 @@
 """Every published page in headless Chromium with the network blocked: no request leaves the page,
-no console error, text on the page, no horizontal overflow at phone width. Screenshots are saved
-in tests/artifacts/."""
+no console error, text on the page, no horizontal overflow at phone width, chart text legible on a
+phone, and no serious or critical axe-core violation at 390 and 1280 px. Screenshots are saved in
+tests/artifacts/."""
 
 from __future__ import annotations
 
@@ -41,6 +42,26 @@ def browser(chromium):
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
         yield browser
         browser.close()
+
+
+AXE_VERSION = "4.10.2"
+CHART_TEXT_PX = 12  # plots.setup(): every chart's text is drawn 12 px high at natural size
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core from the npm registry, installed once into tests/artifacts/ (gitignored)."""
+    target = ARTIFACTS / "axe"
+    script = target / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.is_file():
+        if shutil.which("npm") is None:
+            subprocess.run(["apt-get", "update"], check=True, capture_output=True)
+            subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "npm"],
+                           check=True, capture_output=True)
+        target.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--prefix", str(target), "--no-audit", "--no-fund",
+                        f"axe-core@{AXE_VERSION}"], check=True, capture_output=True)
+    return script.read_text()
 
 
 EXPECTED_PAGES = {"demo": 6, "kaggle": 15}  # index, then per article: every wave, trends
@@ -109,4 +130,42 @@ def test_every_page_fits_a_phone_screen(browser, site):
         if path.stem in ("2018-h2", "2021", "trends"):
             page.screenshot(path=str(ARTIFACTS / f"phone-{site[0]}-{path.stem}.png"))
         assert overflow <= 1, f"{path.name} overflows a 390 px screen by {overflow} px"
+        page.context.close()
+
+
+def _serious_violations(browser, path: Path, viewport: dict, axe_source: str) -> list[str]:
+    # The pages forbid scripts (CSP); the checker alone is let in, through the test browser.
+    context = browser.new_context(viewport=viewport, bypass_csp=True)
+    page = context.new_page()
+    page.goto(path.as_uri(), wait_until="load")
+    page.evaluate(axe_source)
+    found = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+    }""")
+    context.close()
+    return found
+
+
+def test_no_serious_accessibility_violation_at_phone_and_desktop_width(browser, site, axe_source,
+                                                                      tmp_path):
+    bad = tmp_path / "bad.html"  # the checker itself works: it finds what it must
+    bad.write_text('<!DOCTYPE html><html lang="en"><title>x</title><img src="data:,">')
+    assert any(v.startswith("image-alt") for v in
+               _serious_violations(browser, bad, DESKTOP, axe_source))
+    for path in _pages(site):
+        for viewport in (PHONE, DESKTOP):
+            found = _serious_violations(browser, path, viewport, axe_source)
+            assert found == [], f"{path.name} at {viewport['width']} px: {found}"
+
+
+def test_chart_text_is_legible_on_a_phone(browser, site):
+    for path in _pages(site):
+        page, _, _ = open_offline(browser, path, PHONE)
+        scales = page.evaluate("""() => [...document.querySelectorAll('figure.chart img')]
+            .map(img => img.getBoundingClientRect().width / img.naturalWidth)""")
+        for scale in scales:
+            text_px = CHART_TEXT_PX * scale
+            assert text_px >= 9, f"{path.name}: chart text shown {text_px:.1f} px high"
         page.context.close()
