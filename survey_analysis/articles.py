@@ -13,6 +13,12 @@ The article file declares what the site needs to know without running the notebo
       charts: [{title: Who uses which, ids: [share.tensorflow, share.pytorch]}]
     claims: framework_battle.claims.yaml        # a published article's claims to check
     cites: "Publisher, “Title”, date"           # the published article the page judges
+    editions:                                   # the same article for another population
+      data_scientists: {title: employed data scientists, sources: [kaggle],
+                        parameters: {population: data_scientists}}
+
+An edition is published beside the article as ``<article>.<edition>`` (its own pages, trends
+page and index entry) and rendered with ``--article <article>.<edition>``.
 
 Articles are found in the package's ``notebooks/`` folder and in a project's. Reading this is
 light (YAML only), so planning a build never imports the analysis stack.
@@ -21,7 +27,7 @@ light (YAML only), so planning a build never imports the analysis stack.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +35,9 @@ from survey_analysis.render.fingerprint import PROJECT_ROOT
 
 BUILTIN_NOTEBOOKS = PROJECT_ROOT / "notebooks"
 TRENDS_NOTEBOOK = BUILTIN_NOTEBOOKS / "trends.ipynb"
-KNOWN_KEYS = {"title", "summary", "sources", "headline", "questions", "trends", "claims", "cites"}
+KNOWN_KEYS = {"title", "summary", "sources", "headline", "questions", "trends", "claims", "cites",
+              "editions"}
+EDITION_KEYS = {"title", "sources", "parameters"}
 NOT_ARTICLES = {"trends"}
 
 
@@ -53,6 +61,20 @@ class Article:
     claims: Path | None = None
     cites: str = ""
     spec_file: Path | None = None
+    parameters: Mapping[str, Any] = field(default_factory=dict)  # an edition's own parameters
+    edition_specs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def editions(self) -> list[Article]:
+        """The article's editions (the same notebook for another population), as articles."""
+        out = []
+        for key, spec in self.edition_specs.items():
+            sources = spec.get("sources")
+            out.append(replace(
+                self, name=f"{self.name}.{key}",
+                title=f"{self.title}: {spec.get('title') or key}",
+                sources=tuple(sources) if sources is not None else self.sources,
+                parameters=dict(spec.get("parameters") or {}), edition_specs={}))
+        return out
 
     def renders_for(self, source: str) -> bool:
         return self.sources is None or source in self.sources
@@ -120,6 +142,16 @@ def load_article(notebook: str | Path) -> Article:
             raise ArticleError(f"{where}: trends: charts: each chart needs ids (and a title)")
         _strings(chart["ids"], where, "trends: charts: ids")
     sources = spec.get("sources")
+    editions = spec.get("editions") or {}
+    if not isinstance(editions, dict):
+        raise ArticleError(f"{where}: editions: expected a mapping of edition name to settings")
+    for key, edition in editions.items():
+        if not isinstance(edition, dict) or set(edition) - EDITION_KEYS:
+            raise ArticleError(f"{where}: editions: {key}: expected keys "
+                               f"{', '.join(sorted(EDITION_KEYS))}")
+        if not isinstance(edition.get("parameters") or {}, dict):
+            raise ArticleError(f"{where}: editions: {key}: parameters: expected a mapping")
+        _strings(edition.get("sources"), where, f"editions: {key}: sources")
     return Article(
         name=notebook.stem, notebook=notebook.resolve(),
         title=str(spec.get("title") or notebook.stem.replace("_", " ").capitalize()),
@@ -129,6 +161,7 @@ def load_article(notebook: str | Path) -> Article:
         trend_figures=_strings(trends.get("figures"), where, "trends: figures") or headline,
         trend_charts=charts, claims=claims_path.resolve() if claims_path else None,
         cites=str(spec.get("cites") or ""), spec_file=spec_file.resolve() if spec else None,
+        edition_specs={str(k): dict(v) for k, v in editions.items()},
     )
 
 
@@ -146,7 +179,10 @@ def list_articles(dirs: Iterable[Path] | None = None) -> dict[str, Article]:
             if notebook.stem in NOT_ARTICLES or notebook.stem.startswith("_") \
                     or notebook.stem in found:
                 continue
-            found[notebook.stem] = load_article(notebook)
+            article = load_article(notebook)
+            found[article.name] = article
+            for edition in article.editions():
+                found[edition.name] = edition
     return found
 
 

@@ -163,12 +163,14 @@ def plan_jobs(
     notebook: Path = WAVE_NOTEBOOK,
     trends: bool = False,
     draft: bool = False,
+    article: Any = None,
 ) -> list[RenderJob]:
-    """One job per wave of ``source`` (all its waves by default) for the article ``notebook``;
-    wave pages link the article's trends page when ``trends`` is set (the caller renders it)."""
+    """One job per wave of ``source`` (all its waves by default) for the article ``notebook``
+    (or ``article``, e.g. an edition); wave pages link the article's trends page when
+    ``trends`` is set (the caller renders it)."""
     from survey_analysis.articles import load_article
 
-    article = load_article(notebook)
+    article = article or load_article(notebook)
     spec = fp.source_spec(source)
     known = fp.source_waves(source)
     chosen = list(waves) if waves else list(known)
@@ -183,7 +185,8 @@ def plan_jobs(
     if fixed:
         raise ValueError(f"--set {fixed[0]}=...: {fixed[0]} is chosen by the command "
                          f"(--source, --wave, --article), not by --set")
-    base = {**dict(spec.get("report_parameters") or {}), **dict(overrides)}
+    base = {**dict(spec.get("report_parameters") or {}), **dict(article.parameters),
+            **dict(overrides)}
     check_report_parameters(source, spec, base)
     links = ((("trends.html", f"{article.title}: trends across waves"),)
              if trends and len(known) > 1 else ())
@@ -224,15 +227,17 @@ def check_report_parameters(source: str, spec: Mapping[str, Any],
 
 def plan_trends_job(
     source: str, reports_dir: Path = DEFAULT_REPORTS_DIR, force: bool = False,
-    notebook: Path = TRENDS_NOTEBOOK, article: Path = WAVE_NOTEBOOK, draft: bool = False,
+    notebook: Path = TRENDS_NOTEBOOK, article: Any = WAVE_NOTEBOOK, draft: bool = False,
 ) -> RenderJob:
-    """The trends page of an article: ``reports/<source>/<article>/trends.html`` from its waves'
-    results."""
-    from survey_analysis.articles import load_article
+    """The trends page of an article (a notebook path, or an article such as an edition):
+    ``reports/<source>/<article>/trends.html`` from its waves' results."""
+    from survey_analysis.articles import Article, load_article
 
-    spec = load_article(article)
+    spec = article if isinstance(article, Article) else load_article(article)
     folder = (Path(reports_dir) / source / spec.name).resolve()
-    params = {"source": source, "article": str(spec.notebook), "results_dir": str(folder)}
+    # A draft is found by its path; an article (or edition) by its name.
+    params = {"source": source, "article": str(spec.notebook) if draft else spec.name,
+              "results_dir": str(folder)}
     return RenderJob(source, "trends", Path(notebook), params, Path(reports_dir), None, force,
                      name="trends", kind="trends", article=spec.name, draft=draft,
                      extra_files=tuple(spec.files()), headline=spec.headline)

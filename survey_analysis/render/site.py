@@ -92,10 +92,9 @@ def build_site(
         with_trends = trends and len(published | chosen) >= 2
         planned += plan_jobs(source, waves, reports_dir, parameters, data_dir, force,
                              notebook=article.notebook, trends=with_trends,
-                             draft=notebook is not None)
+                             draft=notebook is not None, article=article)
         if with_trends:
-            trend_jobs.append(plan_trends_job(source, reports_dir, force,
-                                              article=article.notebook,
+            trend_jobs.append(plan_trends_job(source, reports_dir, force, article=article,
                                               draft=notebook is not None))
     progress = Progress(total=len(planned) + len(trend_jobs))
     with build_lock(reports_dir), _executor(scheduler, executor) as pool:
