@@ -55,7 +55,7 @@ def linearized_difference(values: np.ndarray, g1: np.ndarray, g2: np.ndarray) ->
     p1, p2 = y[g1].mean(), y[g2].mean()
     either = g1 | g2
     u = (g1 * (y - p1) / n1 - g2 * (y - p2) / n2)[either]
-    m = either.sum()
+    m = answered.sum()  # the design's N, as R survey's svyratio + svycontrast (issue 12)
     se = np.sqrt(m / (m - 1) * np.sum(u**2))
     z = (p1 - p2) / se
     return p1 - p2, 2 * norm.sf(abs(z))
