@@ -53,9 +53,11 @@ class Comparison(_Record):
     ``estimate1``/``estimate2`` are the two group estimates, ``n1``/``n2`` the
     group sizes, ``n_overlap`` the number of respondents in both groups
     (overlapping groups) and ``n`` the number of distinct respondents involved.
-    ``n_effective1``/``n_effective2`` are the two groups' effective sizes (``n_effective`` is
-    their sum, kept for older callers) and ``n_effective_method`` says which effective n
-    (``"design"``, ``"kish"`` or ``"unweighted"``); ``df`` the degrees of freedom.
+    ``n_effective1``/``n_effective2`` are the two groups' effective sizes, the ones the interval
+    used, and ``n_effective_method`` says which (``"design"``, ``"kish"`` or ``"unweighted"``);
+    ``df`` is the degrees of freedom. ``n_effective`` is kept for older callers: the sum of the
+    two for independent groups, Kish's size over the respondents in either group for
+    overlapping groups.
     """
 
     estimate: float

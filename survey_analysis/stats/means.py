@@ -28,7 +28,11 @@ def _mean_and_variance(values: Any, weights: Any, name: str, wname: str):
     # with-replacement sampling of respondents (e.g. Lohr 2022, Sampling, sec. 9.1):
     # v = n/(n-1) * sum(w_i^2 (y_i - mean)^2) / sum(w)^2. Equal weights: s^2/n.
     var = float(n / (n - 1) * np.sum((w * (y - mean)) ** 2) / total**2)
-    n_eff = float(total**2 / np.sum(w * w))
+    # Design-based effective n of a mean, n* = s_w^2 / v = n / deff, with s_w^2 the weighted
+    # variance of y with the same n/(n-1) factor (Kish 1965's deff, v over its SRS value):
+    # exactly n with equal weights; capped at n as for shares (NCHS 2017); n when v = 0.
+    s2 = n / (n - 1) * float(np.sum(w * (y - mean) ** 2)) / total
+    n_eff = float(min(s2 / var, n)) if var > 0 else float(n)
     return mean, var, n, n_eff
 
 
@@ -39,8 +43,9 @@ def mean_interval(values: Any, weights: Any = None, level: float = 0.95) -> Inte
     sum(w·y)/sum(w) with its linearization variance (Taylor series for a ratio
     estimator, with-replacement respondents; reduces to s²/n for equal weights)
     and t with n - 1 degrees of freedom (``df``; R ``svymean`` + ``confint(df = degf)``).
-    ``n_effective`` reports the Kish effective sample size for information
-    (``n_effective_method="kish"``); it is not used in the variance.
+    ``n_effective`` reports the design-based effective size s_w²/v = n/deff (weighted
+    variance of the values over the variance of the mean; n with equal weights, capped at n;
+    ``n_effective_method="design"``) for the presentation rules; it is not used in the interval.
 
     >>> r = mean_interval([1.0, 2.0, 3.0, 4.0])
     >>> round(r.lower, 3), round(r.upper, 3)
@@ -60,7 +65,7 @@ def mean_interval(values: Any, weights: Any = None, level: float = 0.95) -> Inte
         n_effective=n_eff if weights is not None else None,
         std_error=se,
         df=float(n - 1),
-        n_effective_method="kish" if weights is not None else None,
+        n_effective_method="design" if weights is not None else None,
     )
 
 
@@ -114,5 +119,5 @@ def mean_difference_interval(
         df=float(df),
         n_effective1=ne1 if weighted else None,
         n_effective2=ne2 if weighted else None,
-        n_effective_method="kish" if weighted else None,
+        n_effective_method="design" if weighted else None,
     )

@@ -22,7 +22,17 @@ def test_weighted_mean_uses_linearization_variance():
     mean = np.sum(w * y) / w.sum()
     var = 5 / 4 * np.sum((w * (y - mean)) ** 2) / w.sum() ** 2
     assert r.estimate == pytest.approx(mean) and r.std_error == pytest.approx(np.sqrt(var))
-    assert r.n_effective == pytest.approx(stats.kish_effective_n(w))
+    # issue 12: n_effective is design-based, s_w^2 / v (it was Kish's before)
+    s2 = 5 / 4 * np.sum(w * (y - mean) ** 2) / w.sum()
+    assert r.n_effective == pytest.approx(min(s2 / var, 5)) and r.n_effective_method == "design"
+    assert r.df == 4
+    equal = stats.mean_interval(y, np.full(5, 2.0))
+    assert equal.n_effective == pytest.approx(5)
+    y2, w2 = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 9.0]), np.array([1.0, 1.0, 2.0, 2.0, 4.0, 4.0])
+    m2 = np.sum(w2 * y2) / w2.sum()
+    v2 = 6 / 5 * np.sum((w2 * (y2 - m2)) ** 2) / w2.sum() ** 2
+    s2_2 = 6 / 5 * np.sum(w2 * (y2 - m2) ** 2) / w2.sum()
+    assert stats.mean_interval(y2, w2).n_effective == pytest.approx(s2_2 / v2)  # below n, uncapped
 
 
 def test_mean_interval_drops_nan():
@@ -106,3 +116,45 @@ def test_results_are_frozen_and_serialisable():
     assert isinstance(
         stats.rake({"a": ["x", "y"]}, {"a": {"x": 1, "y": 1}}).to_record()["weights"], list
     )
+
+
+def test_design_effective_n_sees_answers_that_rise_with_the_weight():
+    # Same weights, same share: when the "yes" answers sit on the heavy weights the share
+    # varies more than Kish's n assumes, so the design-based n is smaller; when they sit on
+    # the light weights it is larger (capped at n).
+    w = np.array([4.0] * 20 + [1.0] * 80)
+    rising = np.r_[np.ones(10), np.zeros(90)]  # yes among the heavy-weighted
+    falling = np.r_[np.zeros(20), np.ones(40), np.zeros(40)]  # yes among the light-weighted
+    kish = stats.kish_effective_n(w)
+    up = stats.weighted_share_interval(rising, w)
+    down = stats.weighted_share_interval(falling, w)
+    assert up.n_effective < kish < down.n_effective <= 100
+    p, v = up.estimate, up.std_error**2
+    assert up.n_effective == pytest.approx(p * (1 - p) / v)
+    # the Kish interval of the rising answer is narrower than the design-based one
+    k = stats.weighted_share_interval(rising, w, effective_n="kish")
+    assert k.upper - k.lower < up.upper - up.lower
+    assert k.method == "logit (Kish n)" and up.method == "logit (design-based n)"
+
+
+def test_logit_falls_back_to_korn_graubard_at_zero_and_full_shares():
+    w = np.array([1.0, 2.0, 3.0, 1.0, 1.0])
+    for y in (np.zeros(5), np.ones(5)):
+        r = stats.weighted_share_interval(y, w, method="logit")
+        assert r.n_effective == 5  # v = 0: n* = n (NCHS)
+        assert (r.lower, r.upper) == pytest.approx(stats.korn_graubard_interval(y[0], 5.0))
+
+
+def test_domain_keeps_the_whole_sample_in_the_variance_factor():
+    rng = np.random.default_rng(3)
+    y = (rng.random(200) < 0.3).astype(float)
+    w = rng.uniform(0.5, 2.0, 200)
+    d = rng.random(200) < 0.4
+    inside = stats.weighted_share_interval(y, w, domain=d)
+    subset = stats.weighted_share_interval(y[d], w[d])
+    assert inside.estimate == pytest.approx(subset.estimate) and inside.n == subset.n
+    m = int(d.sum())
+    # the only difference: N/(N-1) with N = 200 instead of m/(m-1)
+    ratio = (200 / 199) / (m / (m - 1))
+    assert inside.std_error**2 == pytest.approx(subset.std_error**2 * ratio)
+    assert inside.df == subset.df == m - 1

@@ -63,6 +63,25 @@ from survey_analysis import stats
         (lambda: stats.adjust_p_values([0.1, 1.2]), r"p_values\[1\]=1.2"),
         (lambda: stats.adjust_p_values([0.1], method="bonferroni"), "'holm'"),
         (lambda: stats.rake({"a": ["x"]}, {"a": {"x": -1.0}}), "non-negative"),
+        (
+            lambda: stats.weighted_share_interval([1, 0], [1.0, 2.0], effective_n="exact"),
+            "effective_n='exact' is not one of: 'design', 'kish'",
+        ),
+        (
+            lambda: stats.weighted_share_interval([1, 0, 1], [1.0, 2.0, 1.0], domain=[1, 0]),
+            "indicator has length 3, domain has length 2",
+        ),
+        (
+            lambda: stats.weighted_share_interval([1, 0], [1.0, 2.0], domain=[0, 0]),
+            "positive weight in the domain",
+        ),
+        (lambda: stats.weighted_share_interval([1, 0], [1.0, 2.0], df=0), "df must be a positive"),
+        (lambda: stats.korn_graubard_interval(1.2, 10), r"estimate must lie in \[0, 1\]"),
+        (lambda: stats.korn_graubard_interval(0.2, 0), "n_effective must be positive"),
+        (
+            lambda: stats.overlap_share_difference([1, 0], [1, 0], [0, 1], effective_n="x"),
+            "effective_n='x'",
+        ),
     ],
 )
 def test_bad_input(call, match):
