@@ -26,9 +26,9 @@ wave: str = "2018-h2"  # wave id of that source, e.g. "2018-h2" or "2021"
 population: "Optional[str]" = None  # population defined for the source; None: the default
 confidence_level: float = 0.95  # two-sided confidence level of every interval
 share_method: str = "wilson"  # one of stats.SHARE_METHODS (README: Parameters)
-base_policy: str = "nchs"  # what is shown: "nchs" (NCHS standard) or "fixed" (the two below)
-min_base: int = 30  # base_policy="fixed": figures with a smaller base are flagged
-suppression_floor: int = 10  # base_policy="fixed": figures with a smaller base are suppressed
+base_policy: str = "nchs"  # what is shown: nchs (NCHS standard) or fixed (the two below)
+min_base: int = 30  # fixed base policy only: figures with a smaller base are flagged
+suppression_floor: int = 10  # fixed base policy only: a smaller base is suppressed
 weighted: bool = False  # True: use the survey weights
 data_dir: "Optional[str]" = None  # folder holding SOURCE/ raw files; None: $SURVEY_DATA_DIR, ./data
 
@@ -75,7 +75,7 @@ show(plots.shares_chart(
     ["TensorFlow or PyTorch", "TensorFlow", "PyTorch", "Both", "TensorFlow only", "PyTorch only"],
     colours=[plots.OTHER, plots.FIRST, plots.SECOND, plots.BOTH, plots.FIRST, plots.SECOND],
     title="Who uses TensorFlow and PyTorch", base_text=base, synthetic=data.source.synthetic),
-    methods.question_note(a))
+    methods.question_note(a), methods.publisher_figures(a))
 
 # %% [markdown]
 # ## How much the two communities overlap

@@ -40,6 +40,7 @@ class Settings:
 
     level: float = 0.95
     share_method: str = "wilson"
+    weighted_share_method: str = "logit"  # on the design-based n: coverage in docs/statistics.md
     ratio_method: str = "tang"
     difference_method: str = "newcombe"
     overlap_method: str = "mover-wilson"
@@ -328,6 +329,11 @@ class Analysis:
 
     # -- verbs --------------------------------------------------------------------------------
 
+    @property
+    def _share_method(self) -> str:
+        return self.settings.weighted_share_method if self.settings.weighted \
+            else self.settings.share_method
+
     def _keep(self, result: Result) -> Result:
         result = self.settings.policy.apply(result)
         self.results.put(result)
@@ -358,7 +364,7 @@ class Analysis:
             return self._keep(self._not_asked(rid, text, kind))
         mask = None if within is None else pd.Series(within.mask)
         return self._keep(estimates.share(values, rid, text, within=mask, weights=self.weights,
-                                          level=s.level, method=s.share_method, kind=kind))
+                                          level=s.level, method=self._share_method, kind=kind))
 
     def mean(self, measure: str | Measure, *, within: Group | None = None,
              id: str | None = None, label: str | None = None) -> Result:
@@ -483,7 +489,7 @@ class Analysis:
                                   weights=self.weights, level=s.level) if measure.is_mean
                    else estimates.share(values, f"{prefix}.{g.key}", lab, within=within,
                                         weights=self.weights, level=s.level,
-                                        method=s.share_method))
+                                        method=self._share_method))
             ones.append(replace(one, unit=measure.unit))
         overlapping = bool((first.mask & second.mask).any())
         g1, g2 = pd.Series(first.mask), pd.Series(second.mask)

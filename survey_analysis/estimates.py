@@ -122,7 +122,9 @@ def overlap_difference(
     return Result(result_id, label, c.estimate, c.lower, c.upper, int(c.n),
                   f"overlapping groups, {c.method}", level, kind=kind, p_value=c.p_value,
                   n1=n1, n2=n2, n_effective=c.n_effective, df=getattr(c, "df", None),
-                  n_effective_method=getattr(c, "n_effective_method", None))
+                  n_effective_method=getattr(c, "n_effective_method", None),
+                  n_effective1=getattr(c, "n_effective1", None),
+                  n_effective2=getattr(c, "n_effective2", None))
 
 
 def independent_difference(
@@ -162,7 +164,9 @@ def independent_difference(
     return Result(result_id, label, c.estimate, c.lower, c.upper, n1 + n2,
                   f"independent groups, {c.method}", level, kind=kind, p_value=p, n1=n1, n2=n2,
                   n_effective=c.n_effective, df=getattr(c, "df", None),
-                  n_effective_method=getattr(c, "n_effective_method", None))
+                  n_effective_method=getattr(c, "n_effective_method", None),
+                  n_effective1=getattr(c, "n_effective1", None),
+                  n_effective2=getattr(c, "n_effective2", None))
 
 
 def paired_cells(first: pd.Series, second: pd.Series,

@@ -47,7 +47,7 @@ class BasePolicy:
     def describe(self) -> str:
         if self.name == "fixed":
             return (f"fixed: a figure is flagged when its base is below {self.min_base} and "
-                    f"suppressed below {self.floor} (effective size when weighted)")
+                    f"suppressed below {self.floor} (effective size when weighted).")
         return "nchs: " + " ".join(stats.RULES_TEXT.values())
 
     def apply(self, result: Result) -> Result:
@@ -68,13 +68,24 @@ class BasePolicy:
                 and result.n1 is None:
             n = min(n, float(result.n_effective))
         n_effective = result.n_effective if weighted or result.kind != "share" else None
+        n1, n2 = result.n1, result.n2
+        if self.name == "fixed" and weighted:  # the fixed rule counts effective sizes too
+            n1 = _smaller(n1, result.n_effective1)
+            n2 = _smaller(n2, result.n_effective2)
         return stats.presentation_decision(
             KINDS.get(result.kind, "difference"), result.estimate,
             # Shares are judged on their Korn-Graubard interval, whatever interval is shown.
             None if KINDS.get(result.kind) == "share" else result.lower,
             None if KINDS.get(result.kind) == "share" else result.upper,
-            n, n_effective, result.df, self.name, n1=result.n1, n2=result.n2,
+            n, n_effective, result.df, self.name, n1=n1, n2=n2,
+            n_effective1=result.n_effective1 if weighted else None,
+            n_effective2=result.n_effective2 if weighted else None,
             min_base=self.min_base, suppression_floor=self.floor)
+
+
+def _smaller(a: float | None, b: float | None) -> float | None:
+    values = [v for v in (a, b) if v is not None]
+    return min(values) if values else None
 
 
 def suppress(result: Result, *reasons: str) -> Result:

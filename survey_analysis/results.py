@@ -49,6 +49,8 @@ class Result:
     flag_reasons: tuple[str, ...] = ()  # the base-policy rules that fired
     df: float | None = None  # degrees of freedom of the variance estimate
     n_effective_method: str | None = None  # "design", "kish" or "unweighted"
+    n_effective1: float | None = None  # comparisons: each group's effective size when weighted
+    n_effective2: float | None = None
 
     @property
     def cautioned(self) -> bool:

@@ -64,7 +64,7 @@ def axe_source() -> str:
     return script.read_text()
 
 
-EXPECTED_PAGES = {"demo": 6, "kaggle": 15}  # index, then per article: every wave, trends
+EXPECTED_PAGES = {"demo": 6, "kaggle": 22}  # index, then per article: every wave, trends
 
 
 @pytest.fixture(scope="module", params=["demo", "kaggle"])
