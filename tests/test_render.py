@@ -149,3 +149,33 @@ def test_values_the_article_rejects_are_refused_before_any_kernel_starts():
         plan_jobs("demo", parameters={"wave": "2019-h2"})
     with pytest.raises(ValueError, match="confidence_level must be a number"):
         plan_jobs("demo", parameters={"confidence_level": "high"})
+
+
+def test_the_notebook_holds_at_least_half_of_the_pages_prose(rendered):
+    """Words from the notebook's own Markdown and %%prose cells against words the package
+    writes, outside tables, charts and the methods appendix (which follow from the results)."""
+    import re
+
+    import nbformat
+
+    reports, _, _ = rendered
+    nb = nbformat.read(reports / "demo" / "framework_battle" / "2018-h2.ipynb", as_version=4)
+    authored = generated = 0
+    for cell in nb.cells:
+        source = "".join(cell.source)
+        if cell.cell_type == "markdown":
+            if "remove-cell" in cell.metadata.get("tags", []):
+                continue
+            if source.startswith("## Methods"):
+                break
+            authored += len(re.findall(r"[A-Za-z]+", source))
+            continue
+        words = sum(len(re.findall(r"[A-Za-z]+", "".join(o.get("data", {}).get(
+            "text/markdown", "")))) for o in cell.get("outputs", []))
+        if source.startswith("%%prose"):
+            template = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", source.removeprefix("%%prose"))
+            authored += min(words, len(re.findall(r"[A-Za-z]+", template)))
+            generated += max(0, words - len(re.findall(r"[A-Za-z]+", template)))
+        else:
+            generated += words
+    assert authored >= generated, (authored, generated)
