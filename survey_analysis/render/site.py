@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from survey_analysis.escaping import CONTENT_SECURITY_POLICY
 from survey_analysis.render import fingerprint as fp
 from survey_analysis.render.batch import render
 from survey_analysis.render.jobs import (
@@ -204,7 +205,7 @@ def write_index(reports_dir: Path, force: bool = False) -> Path:
     css = (fp.templates_dir() / "article" / "article.css").read_text(encoding="utf-8")
     html = environment.get_template("index.html.j2").render(
         sources=collect_site(reports_dir), css=css, package_version=fp.package_version(),
-        inputs_digest=digest,
+        inputs_digest=digest, content_security_policy=CONTENT_SECURITY_POLICY,
     )
     fp.write_atomic(path, html)
     return path
