@@ -191,6 +191,12 @@ def framework_battle(wave: SurveyWave, settings: ArticleSettings | None = None) 
         )
     table = wave.respondents
     base = table[table["frameworks_answered"].astype(bool)].reset_index(drop=True)
+    if base.empty:  # every figure would be 0 of 0: fail the wave, keep its last good page
+        raise ValueError(
+            f"{wave.source.name} wave {wave.wave}: no respondent of population "
+            f"{wave.population!r} ({len(table)} respondents) answered the framework question, "
+            "so the article's base is empty; nothing to publish"
+        )
     weights = base["weight"] if settings.weighted else None
     asked = {name: _asked(wave.cleaned, [col]) for name, col in FRAMEWORK_COLUMNS.items()}
     results = ResultSet(

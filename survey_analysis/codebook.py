@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from survey_analysis.render.fingerprint import load_yaml_file
 from survey_analysis.variables import Variable, canonical_variables, get_variable
 
 QUESTION_KINDS = ("single", "multi_delimited", "multi_columns", "number")
@@ -144,7 +144,13 @@ def _read_with_extends(path: Path) -> dict[str, Any]:
     Mappings are merged key by key (the wave's file wins), so waves that share most of their
     questions state only what differs.
     """
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = load_yaml_file(path) or {}
+    except ValueError as error:
+        raise CodebookError(str(error)) from None
+    if not isinstance(data, dict):
+        raise CodebookError(f"{path}: expected a mapping of codebook keys, got "
+                            f"{type(data).__name__}")
     base_name = data.pop("extends", None)
     if base_name is None:
         return data

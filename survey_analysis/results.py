@@ -67,11 +67,13 @@ def _plain(value: Any) -> Any:
 def apply_base_rules(result: Result, min_base: int, floor: int) -> Result:
     """Flag a figure whose base is below ``min_base``; suppress it below ``floor``.
 
-    The base is the smaller group for a comparison (``n1``/``n2``) and ``n`` otherwise.
+    The base is the smaller group for a comparison (``n1``/``n2``) and ``n`` otherwise; for a
+    weighted figure, the Kish effective n when smaller (a few huge weights leave the information
+    of a few respondents, however many answered).
     """
     if result.flag == FLAG_NOT_ASKED:
         return result
-    base = min(b for b in (result.n, result.n1, result.n2) if b is not None)
+    base = min(b for b in (result.n, result.n1, result.n2, result.n_effective) if b is not None)
     if base < floor:
         return replace(result, estimate=None, lower=None, upper=None, p_value=None,
                        significant=None, flag=FLAG_SUPPRESSED)

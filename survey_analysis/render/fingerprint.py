@@ -101,17 +101,33 @@ def codebooks_dir() -> Path:
 
 def codebook_chain(source: str, wave: str) -> list[Path]:
     """A wave's codebook and the files it ``extends``, in reading order (its own file first)."""
-    import yaml
-
     chain, path = [], codebooks_dir() / source / f"{wave}.yaml"
     while path.is_file() and path not in chain:
         chain.append(path)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader()) or {}
+        data = load_yaml_file(path) or {}
         base = data.get("extends") if isinstance(data, dict) else None
         if not base:
             break
         path = path.parent / base
     return chain
+
+
+def load_yaml_file(path: Path) -> Any:
+    """A YAML file's content; a syntax error names the file, line and column (not
+    ``<unicode string>``) and what the parser expected."""
+    import yaml
+
+    path = Path(path)
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = " ".join(str(p) for p in (getattr(error, "context", None),
+                                            getattr(error, "problem", None)) if p)
+        raise ValueError(f"{where}: invalid YAML: {problem or error}") from None
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}: not valid UTF-8 at byte {error.start}") from None
 
 
 def _loader():
@@ -131,10 +147,11 @@ def source_waves(source: str) -> tuple[str, ...]:
 @cache
 def source_spec(source: str) -> dict[str, Any]:
     """A source's entry in ``codebooks/sources.yaml`` (raw mapping)."""
-    import yaml
-
-    text = (codebooks_dir() / "sources.yaml").read_text(encoding="utf-8")
-    registry = yaml.load(text, Loader=_loader()) or {}
+    path = codebooks_dir() / "sources.yaml"
+    registry = load_yaml_file(path) or {}
+    if not isinstance(registry, dict):
+        raise ValueError(f"{path}: expected a mapping of source names, got "
+                         f"{type(registry).__name__}")
     if source not in registry:
         raise ValueError(f"unknown source {source!r}; sources: {', '.join(registry)}")
     return registry[source]

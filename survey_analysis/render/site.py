@@ -13,6 +13,7 @@ from typing import Any
 
 from survey_analysis.escaping import CONTENT_SECURITY_POLICY
 from survey_analysis.render import fingerprint as fp
+from survey_analysis.render import pageset
 from survey_analysis.render.batch import render
 from survey_analysis.render.jobs import (
     DEFAULT_REPORTS_DIR,
@@ -25,6 +26,7 @@ from survey_analysis.render.progress import Progress
 
 logger = logging.getLogger(__name__)
 HEADLINE_IDS = ("share.either", "share.tensorflow", "share.pytorch", "ratio.tensorflow_to_pytorch")
+SCHEDULER_TIMEOUT_SECONDS = 10
 INDEX_DIGEST = re.compile(r'<meta name="survey-index-inputs" content="([0-9a-f]+)">')
 
 
@@ -43,6 +45,8 @@ def build_lock(reports_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             raise BuildLocked(f"another survey-report render is publishing into {reports_dir}; "
                               "wait for it to finish") from None
+        # A build killed while switching a page's files: finish that switch first.
+        pageset.recover(reports_dir)
         for stale in reports_dir.glob("**/.*.tmp"):
             stale.unlink(missing_ok=True)
         try:
@@ -93,7 +97,13 @@ def _executor(scheduler: str | None, executor: Any | None) -> Iterator[Any | Non
         return
     from distributed import Client
 
-    with Client(scheduler) as client:
+    try:
+        client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_SECONDS)
+    except (OSError, TimeoutError, ValueError, TypeError) as error:
+        raise ValueError(f"cannot reach the Dask scheduler at {scheduler} within "
+                         f"{SCHEDULER_TIMEOUT_SECONDS} s ({type(error).__name__}: {error})"
+                         ) from None
+    with client:
         yield client
 
 
