@@ -90,8 +90,9 @@ def headline_chart(article: FrameworkBattle) -> Chart:
     ax = fig.subplots()
     for i, (group, r) in enumerate(shown):
         ax.barh(i, 100 * r.estimate, color=COLOURS[group], alpha=0.9, height=0.6)
-        ax.errorbar(100 * r.estimate, i, xerr=[[100 * (r.estimate - r.lower)],
-                                                [100 * (r.upper - r.estimate)]],
+        # max(0, ...): at 0% or 100% the limit can miss the estimate by rounding noise.
+        ax.errorbar(100 * r.estimate, i, xerr=[[max(0.0, 100 * (r.estimate - r.lower))],
+                                                [max(0.0, 100 * (r.upper - r.estimate))]],
                     fmt="none", ecolor="#1f2328", capsize=4, lw=1.2)
         flag = " (small base)" if r.flag == FLAG_SMALL_BASE else ""
         ax.text(100 * r.upper + 0.8, i, f"{100 * r.estimate:.1f}%{flag}", va="center", fontsize=9)
@@ -113,8 +114,8 @@ def headline_chart(article: FrameworkBattle) -> Chart:
 def overlap_chart(article: FrameworkBattle) -> Chart | None:
     """The respondents split into TensorFlow only, both, PyTorch only and neither, with counts."""
     base = article.framework_base
-    if not all(article.asked.values()):
-        return None
+    if not all(article.asked.values()) or not article["share.either"].shown:
+        return None  # a suppressed base: its counts are suppressed too (chart and alt text)
     tf = base["framework_tensorflow"].fillna(False).astype(bool)
     pt = base["framework_pytorch"].fillna(False).astype(bool)
     counts = pd.Series({"tensorflow_only": int((tf & ~pt).sum()), "both": int((tf & pt).sum()),
