@@ -7,6 +7,7 @@ import hashlib
 import io
 import logging
 import os
+import warnings
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
@@ -208,7 +209,8 @@ def _parse_csv(content: bytes, codebook: Codebook, path: Path) -> pd.DataFrame:
     read = codebook.read
     encoding = read.get("encoding", "utf-8")
     try:
-        text = content.decode(encoding)
+        # A byte-order mark (as spreadsheet programs write) is not part of the first name.
+        text = content.decode("utf-8-sig" if encoding.lower() in {"utf-8", "utf8"} else encoding)
     except UnicodeDecodeError as error:
         raise SourceError(
             f"{path}: not valid {encoding} at byte {error.start} "
@@ -216,16 +218,40 @@ def _parse_csv(content: bytes, codebook: Codebook, path: Path) -> pd.DataFrame:
         ) from None
     _check_header(text, path)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            na_values=[""], low_memory=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise SourceError(f"{path}: not a readable CSV file: {error}") from None
+        with warnings.catch_warnings():
+            # index_col=False: a row longer than the header is an error, not a silent shift
+            # of every column (pandas would take the first column as an index).
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                na_values=[""], low_memory=False, index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError):
+        raise SourceError(f"{path}: not a readable CSV file: {_first_bad_record(text)}"
+                          ) from None
     skip = int(read.get("question_rows", 0))
     frame = frame.iloc[skip:].reset_index(drop=True)
     if frame.empty:
         raise SourceError(f"{path}: has a header but no responses (0 data rows"
                           + (f" after its {skip} question row(s)" if skip else "") + ")")
     return frame
+
+
+def _first_bad_record(text: str) -> str:
+    """Which record breaks the CSV's shape (slow: only called once reading failed)."""
+    import csv
+
+    try:
+        records = csv.reader(io.StringIO(text))
+        width = len(next(records))
+        for number, record in enumerate(records, start=2):
+            if len(record) > width and any("\n" in field for field in record):
+                return (f"a quote opened in record {number} (counting the header as 1) runs "
+                        "over several lines; is it closed?")
+            if len(record) > width:
+                return (f"record {number} (counting the header as 1) has {len(record)} fields, "
+                        f"the header {width}")
+    except csv.Error as error:
+        return f"{error} (an unclosed quote?)"
+    return "a quoted field is never closed"
 
 
 def _check_header(text: str, path: Path) -> None:
