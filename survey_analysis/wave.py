@@ -102,7 +102,10 @@ def load_wave(
     table, recodes = to_canonical(raw, codebook, where)
     cleaned, log = clean_respondents(table, src.cleaning, recodes)
     name = population or src.default_population
-    respondents, entry = select_population(cleaned, name, src.populations)
+    try:
+        respondents, entry = select_population(cleaned, name, src.populations)
+    except ValueError as error:  # name the wave and file: the definition is in sources.yaml
+        raise ValueError(f"{where} ({source} wave {wave}): {error}") from None
     return SurveyWave(
         source=src,
         wave=wave,

@@ -28,12 +28,31 @@ def good_site(tmp_path_factory) -> Path:
     return shared_site(tmp_path_factory, "demo")
 
 
+@pytest.fixture(scope="session")
+def _settled_site(good_site, tmp_path_factory) -> tuple[Path, Path]:
+    """A copy of the good site settled at one path of this worker, and a pristine template of it.
+
+    A trends page records the folder it read (moving a site re-renders it), so the copy is built
+    once where every test's copy will live; tests then get byte-identical, up-to-date copies.
+    """
+    from survey_analysis.render.site import build_site
+
+    root = tmp_path_factory.mktemp("robust-site")
+    live, template = root / "reports", root / "template"
+    shutil.copytree(good_site, live, copy_function=shutil.copy2)
+    failed = [o.failure for o in build_site("demo", reports_dir=live) if o.failure]
+    assert not failed, failed
+    shutil.copytree(live, template, copy_function=shutil.copy2)
+    return live, template
+
+
 @pytest.fixture
-def site(good_site, tmp_path) -> Path:
-    """A private copy of the good site (modification times kept, so its pages are up to date)."""
-    copy = tmp_path / "reports"
-    shutil.copytree(good_site, copy, copy_function=shutil.copy2)
-    return copy
+def site(_settled_site) -> Path:
+    """A private, up-to-date copy of the good site (every test gets a fresh one)."""
+    live, template = _settled_site
+    shutil.rmtree(live, ignore_errors=True)
+    shutil.copytree(template, live, copy_function=shutil.copy2)
+    return live
 
 
 def snapshot(reports: Path) -> dict[str, str]:
