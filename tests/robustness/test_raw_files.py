@@ -108,7 +108,7 @@ def test_a_truncated_zip_names_the_archive(tmp_path):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
         zipped.writestr("kaggle_survey_2021_responses.csv", TEXT * 3)
     whole = buffer.getvalue()
-    source, wave, file, archive = _kaggle_zip(tmp_path, whole[: len(whole) // 2])
+    source, wave, file, _ = _kaggle_zip(tmp_path, whole[: len(whole) // 2])
     with pytest.raises(SourceError, match=r"download\.zip: not a readable zip archive"):
         locate_file(source, wave, file, tmp_path)
 
