@@ -18,6 +18,7 @@ __all__ = [
     "CONTENT_SECURITY_POLICY",
     "escape_markdown_text",
     "html_escape",
+    "safe_href",
     "sanitize_fragment",
 ]
 
@@ -90,12 +91,23 @@ def _attribute_allowed(tag: str, name: str, value: str) -> bool:
     return False
 
 
+def safe_href(value: Any) -> str:
+    """A link target for ``href``: relative, in-page, http(s) or mailto; anything else (such as
+    ``javascript:``) becomes ``#``. Escape the result for the attribute as usual."""
+    text = "" if value is None else str(value).strip()
+    return text if _SAFE_HREF.match(text) else "#"
+
+
+_SRCLESS_IMG = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.I)
+
+
 def sanitize_fragment(fragment: Any) -> str:
     """An HTML fragment with every script, event handler, style, frame, form and non-``data:``
     image removed (bleach's html5lib parser, so malformed markup is parsed as a browser would)."""
     import bleach
 
     text = fragment.decode() if isinstance(fragment, bytes) else str(fragment or "")
-    return bleach.clean(text, tags=_TAGS, attributes=_attribute_allowed,
-                        protocols={"http", "https", "mailto", "data"}, strip=True,
-                        strip_comments=True)
+    cleaned = bleach.clean(text, tags=_TAGS, attributes=_attribute_allowed,
+                           protocols={"http", "https", "mailto", "data"}, strip=True,
+                           strip_comments=True)
+    return _SRCLESS_IMG.sub("", cleaned)  # an image whose source was refused shows nothing

@@ -12,7 +12,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
-from survey_analysis.escaping import CONTENT_SECURITY_POLICY, sanitize_fragment
+from survey_analysis.escaping import CONTENT_SECURITY_POLICY, safe_href, sanitize_fragment
 from survey_analysis.render.fingerprint import templates_dir
 from survey_analysis.results import RESULTS_MIMETYPE
 
@@ -81,7 +81,7 @@ def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) 
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        filters={"sanitize_fragment": sanitize_fragment},
+        filters={"sanitize_fragment": sanitize_fragment, "safe_href": safe_href},
     )
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=REMOVED_CELL_TAGS), enabled=True

@@ -16,6 +16,7 @@ import pytest
 from survey_analysis import cli
 from tests.conftest import REPO_ROOT
 from tests.rendered_site import shared_site
+from tests.test_browser import browser, chromium  # noqa: F401  (fixtures for these tests)
 
 DEMO_DATA = REPO_ROOT / "data" / "demo"
 TEMPORARY_NAMES = (".staged", ".tmp", ".publish.json")
