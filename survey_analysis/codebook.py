@@ -138,12 +138,18 @@ def load_codebook(source: str, wave: str) -> Codebook:
     return parse_codebook(data, path=str(path))
 
 
-def _read_with_extends(path: Path) -> dict[str, Any]:
+def _read_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a codebook; ``extends: other.yaml`` starts from another file in the same folder.
 
     Mappings are merged key by key (the wave's file wins), so waves that share most of their
     questions state only what differs.
     """
+    if path in seen:
+        raise CodebookError(f"{seen[-1]}: extends {path.name}, which extends it back: "
+                            + " -> ".join(p.name for p in (*seen, path)))
+    if seen and not path.is_file():
+        raise CodebookError(f"{seen[-1]}: extends {path.name}, which does not exist "
+                            f"(looked for {path})")
     try:
         data = load_yaml_file(path) or {}
     except ValueError as error:
@@ -154,7 +160,7 @@ def _read_with_extends(path: Path) -> dict[str, Any]:
     base_name = data.pop("extends", None)
     if base_name is None:
         return data
-    return _merge(_read_with_extends(path.parent / base_name), data)
+    return _merge(_read_with_extends(path.parent / str(base_name), (*seen, path)), data)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -125,7 +125,8 @@ def load_yaml_file(path: Path) -> Any:
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         problem = " ".join(str(p) for p in (getattr(error, "context", None),
                                             getattr(error, "problem", None)) if p)
-        raise ValueError(f"{where}: invalid YAML: {problem or error}") from None
+        problem = (problem or str(error)).replace("\t", "\\t").replace("\n", " ")
+        raise ValueError(f"{where}: invalid YAML: {problem}") from None
     except UnicodeDecodeError as error:
         raise ValueError(f"{path}: not valid UTF-8 at byte {error.start}") from None
 

@@ -190,6 +190,7 @@ def index_inputs_digest(reports_dir: Path) -> str:
             record = _read(path)
             if isinstance(record, dict):
                 record.pop("files", None)  # refreshed file metadata does not change the index
+                record.pop("published", None)  # nor do the published files' times
             digest.update(f"{path.relative_to(reports_dir)}\0".encode())
             digest.update(repr(record).encode())
         elif name.endswith((".failed.ipynb", ".html")):
