@@ -91,7 +91,10 @@ def _execute_and_publish(job: RenderJob, current: Mapping[str, Any], hashed: lis
         return _failed(job, started, RenderFailure(
             job.source, job.wave, f"converting to HTML: {type(error).__name__}: {error}",
             failed_notebook=_keep_failed(executed, job)))
-    previous = fp.read_json(job.results)
+    # Changes are measured against the published page only when its files agree (a torn or
+    # edited results file is not what readers were shown).
+    intact = pageset.intact(job.fingerprint_file.parent, previous_record(job))
+    previous = fp.read_json(job.results) if intact else None
     changes = compare_results(previous, results)
     files: dict[Path, str] = {
         job.executed: nbformat.writes(_stable_notebook(nb)) + "\n",

@@ -206,10 +206,14 @@ def test_a_build_repairs_a_torn_page_back_to_byte_identical_files(site):
     outcomes = build_site("demo", [WAVE], reports_dir=site)
     assert [o.status for o in outcomes] == ["rendered", "skipped"]
     after = snapshot(site)
-    manifest = f"demo/{WAVE}.inputs.json"  # records the new files' times: only those differ
-    assert {k: v for k, v in after.items() if k != manifest} == {
-        k: v for k, v in before.items() if k != manifest}
+    # The manifests record the new files' times (the page's, and the trends page's record of
+    # the results it read): only those differ, and only in that metadata.
+    manifests = {f"demo/{WAVE}.inputs.json", "demo/trends.inputs.json"}
+    assert {k: v for k, v in after.items() if k not in manifests} == {
+        k: v for k, v in before.items() if k not in manifests}
     assert _consistent(job) and quick_up_to_date(job)
+    trends = plan_trends_job("demo", site)
+    assert quick_up_to_date(trends)
 
 
 @pytest.mark.slow
@@ -255,7 +259,9 @@ def test_ctrl_c_stops_with_130_one_line_and_no_temporary_files(site, tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "survey_analysis.cli", "render", "--wave", WAVE, "--force",
          "--reports-dir", str(site)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "TMPDIR": str(scratch)}, cwd=REPO_ROOT, start_new_session=True)
+        env={**os.environ, "TMPDIR": str(scratch)}, cwd=REPO_ROOT, start_new_session=True,
+        # A terminal's Ctrl-C: SIGINT as a shell gives a foreground command (not ignored).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     _kernel_started(process)
     time.sleep(1.0)
     os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole group
@@ -334,3 +340,19 @@ def test_a_real_read_only_folder_is_one_line_and_touches_nothing(small_disk, run
     assert err.strip() == (f"survey-report: cannot write {reports / '.render.lock'}: the file "
                            "system is read-only")
     assert snapshot(reports) == before
+
+
+@pytest.mark.slow
+def test_a_second_build_into_the_same_folder_is_refused_while_the_first_publishes(site):
+    """Two commands at once: the second stops at once with one line; the first completes."""
+    first = _survey_report("render", "--wave", WAVE, "--force", "--reports-dir", str(site))
+    _kernel_started(first)
+    second = _survey_report("render", "--wave", "2018-h2", "--force", "--reports-dir", str(site))
+    _, err = second.communicate(timeout=60)
+    assert second.returncode == 2
+    assert err.strip() == (f"survey-report: another survey-report render is publishing into "
+                           f"{site}; wait for it to finish")
+    _, first_err = first.communicate(timeout=120)
+    assert first.returncode == 0, first_err
+    assert _consistent(_page(site)) and _consistent(_page(site, "2018-h2"))
+    assert not leftovers(site)
