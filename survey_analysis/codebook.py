@@ -31,8 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from survey_analysis.render.fingerprint import load_yaml_file
 from survey_analysis.variables import Variable, canonical_variables, get_variable
+from survey_analysis.yaml_files import load_yaml_file
 
 QUESTION_KINDS = ("single", "multi_delimited", "multi_columns", "number")
 _NUMBER_TEXT = re.compile(

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from survey_analysis.codebook import Codebook, InputFile, available_waves, load_codebook
-from survey_analysis.render.fingerprint import load_yaml_file
+from survey_analysis.yaml_files import load_yaml_file
 
 logger = logging.getLogger(__name__)
 

@@ -26,6 +26,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+from survey_analysis.yaml_files import load_yaml_file
+
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 PROJECT_ROOT = PACKAGE_DIR.parent
 CODE_SUFFIXES = {".py", ".yaml", ".j2", ".css", ".json"}
@@ -110,31 +112,6 @@ def codebook_chain(source: str, wave: str) -> list[Path]:
             break
         path = path.parent / base
     return chain
-
-
-def load_yaml_file(path: Path) -> Any:
-    """A YAML file's content; a syntax error names the file, line and column (not
-    ``<unicode string>``) and what the parser expected."""
-    import yaml
-
-    path = Path(path)
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = " ".join(str(p) for p in (getattr(error, "context", None),
-                                            getattr(error, "problem", None)) if p)
-        problem = (problem or str(error)).replace("\t", "\\t").replace("\n", " ")
-        raise ValueError(f"{where}: invalid YAML: {problem}") from None
-    except UnicodeDecodeError as error:
-        raise ValueError(f"{path}: not valid UTF-8 at byte {error.start}") from None
-
-
-def _loader():
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def source_waves(source: str) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from survey_analysis import codebook as codebook_module
 from survey_analysis import sources as sources_module
 from survey_analysis.codebook import CodebookError, _read_with_extends, parse_codebook
 from survey_analysis.render import fingerprint as fp
+from survey_analysis.yaml_files import load_yaml_file
 from tests.robustness.conftest import assert_unchanged, snapshot
 
 DEMO_CODEBOOKS = fp.codebooks_dir() / "demo"
@@ -134,5 +135,5 @@ def test_the_loader_names_a_broken_registry_too(tmp_path, monkeypatch):
     path = tmp_path / "sources.yaml"
     path.write_text("demo:\n  title: [unclosed\n", encoding="utf-8")
     with pytest.raises(ValueError, match=rf"{re.escape(str(path))}:3:1: invalid YAML"):
-        fp.load_yaml_file(path)
+        load_yaml_file(path)
     assert sources_module.SourceError.__mro__[1] is ValueError

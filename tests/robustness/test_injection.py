@@ -27,7 +27,7 @@ from survey_analysis.render.html import export_html
 from survey_analysis.render.jobs import RenderJob
 from survey_analysis.render.site import write_index
 from tests.conftest import REPO_ROOT, demo_wave
-from tests.robustness.conftest import DEMO_DATA, snapshot
+from tests.robustness.conftest import DEMO_DATA
 
 
 def payload(field: str) -> str:
@@ -296,7 +296,8 @@ def test_the_policy_alone_stops_a_script_that_slipped_through(browser, tmp_path,
     slipped = tmp_path / "slipped.html"
     slipped.write_text(page.replace("</main>", "<script>window.__pwned='slipped'</script>"
                                     "<img src=x onerror=\"window.__pwned='img'\"></main>"))
-    assert _payload_ran(browser, slipped, bypass_csp=True)[0] == ["slipped"]  # the test bites
+    ran, _ = _payload_ran(browser, slipped, bypass_csp=True)
+    assert ran and ran[0] in {"slipped", "img"}  # without the policy it runs: the test bites
     ran, _ = _payload_ran(browser, slipped, bypass_csp=False)
     assert ran == []
 
@@ -322,6 +323,5 @@ def test_a_hostile_data_dir_path_renders_as_text(browser, site, tmp_path, run_cl
     page = site / "demo" / "2018-h1.html"
     html = page.read_text(encoding="utf-8")
     assert live_markup(html) == []
-    assert str(data) in BeautifulSoup(html, "html.parser").get_text()
+    assert f"--data-dir {shlex.quote(str(data))}" in BeautifulSoup(html, "html.parser").get_text()
     assert _payload_ran(browser, page, bypass_csp=True)[0] == []
-    assert "2018-h1.html" in snapshot(site)["demo/2018-h1.html"] or True
