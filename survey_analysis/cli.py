@@ -24,13 +24,19 @@ synthetic files are committed as data/demo/<wave>.csv.gz.
 """
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
+
+
 def _parse_parameter(text: str) -> tuple[str, object]:
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     name, value = text.split("=", 1)
     import yaml
 
-    return name.strip(), yaml.safe_load(value)
+    try:
+        return name.strip(), yaml.safe_load(value)
+    except yaml.YAMLError:
+        return name.strip(), value  # not a YAML scalar: the text itself (then type-checked)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an error (for reporting a bug)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     render = commands.add_parser(
@@ -105,9 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from survey_analysis.render.pageset import describe_os_error
     from survey_analysis.render.progress import ProgressDisplay
     from survey_analysis.render.site import BuildLocked, build_site
 
+    reports = Path(args.reports_dir)
+    if reports.exists() and not reports.is_dir():
+        print(f"survey-report: --reports-dir {reports} is a file, not a folder", file=sys.stderr)
+        return 2
+    if args.jobs < 1:
+        print(f"survey-report: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
+        return 2
     try:
         outcomes = build_site(
             source=args.source, waves=args.waves, reports_dir=args.reports_dir,
@@ -117,6 +133,12 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
     except (BuildLocked, ValueError) as error:
         print(f"survey-report: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        if args.debug:
+            raise
+        print(f"survey-report: {describe_os_error(error, error.filename or reports)}",
+              file=sys.stderr)
         return 2
     failures = [o.failure for o in outcomes if o.failure is not None]
     rendered = sum(o.status == "rendered" for o in outcomes)
@@ -132,6 +154,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from survey_analysis.articles import ArticleError, list_articles
+    from survey_analysis.codebook import CodebookError
     from survey_analysis.sources import SourceError, get_source, list_sources, locate_file
 
     try:
@@ -145,19 +168,32 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"  {article.name}: {article.title} (sources: {sources}; "
               f"{article.notebook.name})")
     print("Sources:")
+    broken = 0
     for name in list_sources():
         source = get_source(name)
         shown = [a.name for a in articles.values() if a.renders_for(name)]
         print(f"  {name}: {source.title} (articles: {', '.join(shown) or 'none'})")
         for wave in source.waves:
             try:
-                for file in source.codebook(wave).files:
+                files = source.codebook(wave).files
+            except (CodebookError, ValueError) as error:  # one broken codebook: say so, go on
+                broken += 1
+                print(f"    {wave}  (codebook error: {_one_line(error)})")
+                continue
+            try:
+                for file in files:
                     locate_file(source, wave, file, args.data_dir)
                 status = "files found"
             except SourceError:
                 status = "raw files missing"
             print(f"    {wave}  ({status})")
-    return 0
+    if broken:
+        print(f"survey-report: {broken} codebook(s) could not be read", file=sys.stderr)
+    return 1 if broken else 0
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
 
 
 def cmd_download(args: argparse.Namespace) -> int:
@@ -183,12 +219,27 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. A user's error is one line on stderr (``--debug``: the traceback);
+    Ctrl-C exits with 130 after temporary files are removed (each writer removes its own)."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     handlers = {"render": cmd_render, "list": cmd_list, "download": cmd_download,
                 "demo-data": cmd_demo_data}
-    return handlers[args.command](args)
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("survey-report: interrupted; published pages are as they were before, or "
+              "complete", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        if args.debug:
+            raise
+        print(f"survey-report: {type(error).__name__}: {_one_line(error)} "
+              "(run with --debug for the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

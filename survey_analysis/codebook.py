@@ -30,9 +30,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from survey_analysis.variables import Variable, canonical_variables, get_variable
+from survey_analysis.yaml_files import load_yaml_file
 
 QUESTION_KINDS = ("single", "multi_delimited", "multi_columns", "number")
 _NUMBER_TEXT = re.compile(
@@ -138,17 +138,29 @@ def load_codebook(source: str, wave: str) -> Codebook:
     return parse_codebook(data, path=str(path))
 
 
-def _read_with_extends(path: Path) -> dict[str, Any]:
+def _read_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a codebook; ``extends: other.yaml`` starts from another file in the same folder.
 
     Mappings are merged key by key (the wave's file wins), so waves that share most of their
     questions state only what differs.
     """
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if path in seen:
+        raise CodebookError(f"{seen[-1]}: extends {path.name}, which extends it back: "
+                            + " -> ".join(p.name for p in (*seen, path)))
+    if seen and not path.is_file():
+        raise CodebookError(f"{seen[-1]}: extends {path.name}, which does not exist "
+                            f"(looked for {path})")
+    try:
+        data = load_yaml_file(path) or {}
+    except ValueError as error:
+        raise CodebookError(str(error)) from None
+    if not isinstance(data, dict):
+        raise CodebookError(f"{path}: expected a mapping of codebook keys, got "
+                            f"{type(data).__name__}")
     base_name = data.pop("extends", None)
     if base_name is None:
         return data
-    return _merge(_read_with_extends(path.parent / base_name), data)
+    return _merge(_read_with_extends(path.parent / str(base_name), (*seen, path)), data)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

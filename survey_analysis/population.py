@@ -29,5 +29,10 @@ def select_population(
     for column, wanted in (spec.get("option_selected") or {}).items():
         keep &= (table[column] == wanted).fillna(False).astype(bool)
     kept = table[keep.to_numpy()].reset_index(drop=True)
+    if kept.empty:
+        raise ValueError(
+            f"population {name!r} ({spec.get('label', name)}) keeps none of the {len(table)} "
+            "respondents left after cleaning; check its definition in sources.yaml"
+        )
     entry = LogEntry("population", len(table), len(kept), spec.get("label", name))
     return kept, entry

@@ -7,7 +7,9 @@ import hashlib
 import io
 import logging
 import os
+import warnings
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -16,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from survey_analysis.codebook import Codebook, InputFile, available_waves, load_codebook
+from survey_analysis.yaml_files import load_yaml_file
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,11 @@ class Source:
 
 @cache
 def _registry() -> dict[str, Source]:
-    text = resources.files("survey_analysis.codebooks").joinpath("sources.yaml").read_text()
+    path = Path(str(resources.files("survey_analysis.codebooks").joinpath("sources.yaml")))
+    try:
+        registry = load_yaml_file(path) or {}
+    except ValueError as error:
+        raise SourceError(str(error)) from None
     known = {"title", "publisher", "licence", "synthetic", "get_files", "cleaning",
              "populations", "default_population"}
     return {
@@ -75,7 +81,7 @@ def _registry() -> dict[str, Source]:
             default_population=spec.get("default_population", "all"),
             extra={k: v for k, v in spec.items() if k not in known},
         )
-        for name, spec in yaml.safe_load(text).items()
+        for name, spec in registry.items()
     }
 
 
@@ -130,7 +136,12 @@ def locate_file(
         # A publisher's zip archive dropped into the wave's folder as downloaded.
         folder = (root / source.name / file.name).parent
         for archive in sorted(folder.glob("*.zip")) if folder.is_dir() else []:
-            with zipfile.ZipFile(archive) as zipped:
+            try:
+                zipped = zipfile.ZipFile(archive)
+            except (OSError, zipfile.BadZipFile) as error:
+                raise SourceError(f"{archive}: not a readable zip archive ({error}); "
+                                  "download it again") from None
+            with zipped:
                 if any(Path(m).name == Path(file.name).name for m in zipped.namelist()):
                     return archive
         looked.append(folder / "*.zip")
@@ -148,7 +159,18 @@ def locate_file(
 
 
 def read_bytes(path: Path, member: str) -> bytes:
-    """The uncompressed bytes of a raw file (plain, .gz, or a member of a .zip archive)."""
+    """The uncompressed bytes of a raw file (plain, .gz, or a member of a .zip archive); a
+    truncated or corrupt archive is a :class:`SourceError` naming the file."""
+    try:
+        return _read_bytes(path, member)
+    except (EOFError, OSError, zipfile.BadZipFile, zlib.error) as error:
+        raise SourceError(
+            f"{path}: cannot read {Path(member).name}: the file is truncated or corrupt "
+            f"({type(error).__name__}: {error}); download it again"
+        ) from None
+
+
+def _read_bytes(path: Path, member: str) -> bytes:
     if path.suffix == ".zip":
         with zipfile.ZipFile(path) as zipped:
             name = next(m for m in zipped.namelist() if Path(m).name == Path(member).name)
@@ -187,16 +209,71 @@ def _parse_csv(content: bytes, codebook: Codebook, path: Path) -> pd.DataFrame:
     read = codebook.read
     encoding = read.get("encoding", "utf-8")
     try:
-        text = content.decode(encoding)
+        # A byte-order mark (as spreadsheet programs write) is not part of the first name.
+        text = content.decode("utf-8-sig" if encoding.lower() in {"utf-8", "utf8"} else encoding)
     except UnicodeDecodeError as error:
         raise SourceError(
             f"{path}: not valid {encoding} at byte {error.start} "
             f"(set read.encoding in {codebook.path})"
         ) from None
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
-                        low_memory=False)
+    _check_header(text, path)
+    try:
+        with warnings.catch_warnings():
+            # index_col=False: a row longer than the header is an error, not a silent shift
+            # of every column (pandas would take the first column as an index).
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                na_values=[""], low_memory=False, index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError):
+        raise SourceError(f"{path}: not a readable CSV file: {_first_bad_record(text)}"
+                          ) from None
     skip = int(read.get("question_rows", 0))
-    return frame.iloc[skip:].reset_index(drop=True)
+    frame = frame.iloc[skip:].reset_index(drop=True)
+    if frame.empty:
+        raise SourceError(f"{path}: has a header but no responses (0 data rows"
+                          + (f" after its {skip} question row(s)" if skip else "") + ")")
+    return frame
+
+
+def _first_bad_record(text: str) -> str:
+    """Which record breaks the CSV's shape (slow: only called once reading failed)."""
+    import csv
+
+    try:
+        records = csv.reader(io.StringIO(text))
+        width = len(next(records))
+        for number, record in enumerate(records, start=2):
+            if len(record) > width and any("\n" in field for field in record):
+                return (f"a quote opened in record {number} (counting the header as 1) runs "
+                        "over several lines; is it closed?")
+            if len(record) > width:
+                return (f"record {number} (counting the header as 1) has {len(record)} fields, "
+                        f"the header {width}")
+    except csv.Error as error:
+        return f"{error} (an unclosed quote?)"
+    return "a quoted field is never closed"
+
+
+def _check_header(text: str, path: Path) -> None:
+    """Refuse a file with no header, or a column name given twice (pandas would silently
+    rename the second one ``name.1``, and the codebook would read whichever it names)."""
+    import csv
+
+    try:
+        header = next(csv.reader(io.StringIO(text)), [])
+    except csv.Error as error:
+        raise SourceError(f"{path}: line 1 (header) is not valid CSV: {error}") from None
+    if not any(name.strip() for name in header):
+        raise SourceError(f"{path}: is empty (no header row)")
+    positions: dict[str, list[int]] = {}
+    for i, name in enumerate(header, start=1):
+        positions.setdefault(name.strip(), []).append(i)
+    twice = {name: where for name, where in positions.items() if len(where) > 1}
+    if twice:
+        text = "; ".join(f"{name!r} at positions {', '.join(map(str, where))}"
+                         for name, where in twice.items())
+        raise SourceError(f"{path}: column named more than once: {text} (columns counted from "
+                          "1); every column name must be unique")
 
 
 def wave_sort_key(wave: str) -> Sequence[Any]:

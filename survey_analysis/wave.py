@@ -57,7 +57,7 @@ def to_canonical(raw: pd.DataFrame, codebook: Codebook, where: str = "") -> tupl
     for column, dtype in FRAME_COLUMNS.items():
         raw_column = codebook.columns.get(column)
         if raw_column:
-            frame[column] = raw[raw_column].reset_index(drop=True).astype(dtype)
+            frame[column] = _typed(raw, raw_column, dtype, where, codebook)
         elif column == "respondent_id":
             frame[column] = pd.Series([f"row{i + 1}" for i in range(n)], dtype="string")
         elif column == "weight":
@@ -66,6 +66,27 @@ def to_canonical(raw: pd.DataFrame, codebook: Codebook, where: str = "") -> tupl
             frame[column] = pd.Series(pd.NA, index=range(n), dtype=dtype)
     table = pd.concat([pd.DataFrame(frame), variables], axis=1)
     return validate_respondents(table, where=where), recodes
+
+
+def _typed(raw: pd.DataFrame, column: str, dtype: str, where: str, codebook: Codebook):
+    """A raw column as ``dtype``; a value that is not a number names file, column and row."""
+    from survey_analysis.sources import SourceError
+
+    if column not in raw.columns:
+        raise SourceError(f"{where}: has no column {column!r} (named in {codebook.path})")
+    values = raw[column].reset_index(drop=True)
+    if dtype != "Float64":
+        return values.astype(dtype)
+    numbers = pd.to_numeric(values.str.strip(), errors="coerce")
+    bad = numbers.isna() & values.notna() & (values.str.strip() != "")
+    if bad.any():
+        rows = bad[bad].index
+        raise SourceError(
+            f"{where}: column {column!r} must hold numbers, but response {rows[0] + 1} holds "
+            f"{values[rows[0]]!r} ({len(rows)} such value(s); responses counted from 1 after "
+            "the header)"
+        )
+    return numbers.astype("Float64")
 
 
 def load_wave(
@@ -86,7 +107,10 @@ def load_wave(
     table, recodes = to_canonical(raw, codebook, where)
     cleaned, log = clean_respondents(table, src.cleaning, recodes)
     name = population or src.default_population
-    respondents, entry = select_population(cleaned, name, src.populations)
+    try:
+        respondents, entry = select_population(cleaned, name, src.populations)
+    except ValueError as error:  # name the wave and file: the definition is in sources.yaml
+        raise ValueError(f"{where} ({source} wave {wave}): {error}") from None
     return SurveyWave(
         source=src,
         wave=wave,

@@ -26,6 +26,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+from survey_analysis.yaml_files import load_yaml_file
+
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 PROJECT_ROOT = PACKAGE_DIR.parent
 CODE_SUFFIXES = {".py", ".yaml", ".j2", ".css", ".json"}
@@ -101,23 +103,15 @@ def codebooks_dir() -> Path:
 
 def codebook_chain(source: str, wave: str) -> list[Path]:
     """A wave's codebook and the files it ``extends``, in reading order (its own file first)."""
-    import yaml
-
     chain, path = [], codebooks_dir() / source / f"{wave}.yaml"
     while path.is_file() and path not in chain:
         chain.append(path)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader()) or {}
+        data = load_yaml_file(path) or {}
         base = data.get("extends") if isinstance(data, dict) else None
         if not base:
             break
         path = path.parent / base
     return chain
-
-
-def _loader():
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def source_waves(source: str) -> tuple[str, ...]:
@@ -131,10 +125,11 @@ def source_waves(source: str) -> tuple[str, ...]:
 @cache
 def source_spec(source: str) -> dict[str, Any]:
     """A source's entry in ``codebooks/sources.yaml`` (raw mapping)."""
-    import yaml
-
-    text = (codebooks_dir() / "sources.yaml").read_text(encoding="utf-8")
-    registry = yaml.load(text, Loader=_loader()) or {}
+    path = codebooks_dir() / "sources.yaml"
+    registry = load_yaml_file(path) or {}
+    if not isinstance(registry, dict):
+        raise ValueError(f"{path}: expected a mapping of source names, got "
+                         f"{type(registry).__name__}")
     if source not in registry:
         raise ValueError(f"unknown source {source!r}; sources: {', '.join(registry)}")
     return registry[source]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import html
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -11,6 +12,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
+from survey_analysis.escaping import CONTENT_SECURITY_POLICY, safe_href, sanitize_fragment
 from survey_analysis.render.fingerprint import templates_dir
 from survey_analysis.results import RESULTS_MIMETYPE
 
@@ -56,18 +58,22 @@ def extract_results(nb: nbformat.NotebookNode) -> dict[str, Any] | None:
 _HEADING = re.compile(r"<h2 id=\"([^\"]+)\">(.*?)(?:<a class=\"anchor-link\".*?</a>)?</h2>", re.S)
 
 
-def table_of_contents(html: str) -> list[tuple[str, str]]:
+def table_of_contents(page: str) -> list[tuple[str, str]]:
     """(anchor, title) of every level-2 heading in the page, in order."""
-    return [(anchor, re.sub(r"<[^>]+>", "", title).strip())
-            for anchor, title in _HEADING.findall(html)]
+    # The template escapes the titles again, so entities are decoded here (once, not twice).
+    return [(html.unescape(anchor), html.unescape(re.sub(r"<[^>]+>", "", title)).strip())
+            for anchor, title in _HEADING.findall(page)]
 
 
 def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) -> str:
     """Render an executed notebook as a self-contained article page.
 
-    ``page`` holds what the template shows around the notebook: provenance, links, captions.
+    ``page`` holds what the template shows around the notebook: provenance, links, captions. The
+    template escapes every value of ``page``, sanitizes every HTML and Markdown output, and gives
+    the page a Content-Security-Policy that allows no script and no network.
     """
     nb = copy.deepcopy(nb)
+    page = {**page, "content_security_policy": CONTENT_SECURITY_POLICY}
     nb.metadata["title"] = title
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
@@ -75,6 +81,7 @@ def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) 
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        filters={"sanitize_fragment": sanitize_fragment, "safe_href": safe_href},
     )
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=REMOVED_CELL_TAGS), enabled=True

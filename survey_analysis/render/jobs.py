@@ -21,7 +21,25 @@ TRENDS_NOTEBOOK = PROJECT_ROOT / "notebooks" / "trends.ipynb"
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
 # Machine paths: in the command, not on the page.
 HIDDEN_PARAMETERS = {"data_dir", "results_dir", "article"}
-FIXED_PARAMETERS = {"source", "wave", "article"}  # chosen by the command, never by --set
+
+
+# Chosen by the command (--source, --wave, --data-dir) so that they are in the page's name and
+# fingerprint; a --set could publish one wave's article under another's name.
+FIXED_PARAMETERS = {
+    "source": "choose it with --source",
+    "wave": "choose it with --wave",
+    "data_dir": "use --data-dir, so the files read are hashed into the page's fingerprint",
+    "results_dir": "the trends page reads the published results",
+    "article": "choose it with --article (or --notebook)",
+}
+PARAMETER_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "confidence_level": ((float, int), "a number between 0 and 1, e.g. 0.9"),
+    "min_base": ((int,), "a whole number, e.g. 30"),
+    "suppression_floor": ((int,), "a whole number, e.g. 10"),
+    "weighted": ((bool,), "true or false"),
+    "share_method": ((str,), "a method name, e.g. wilson"),
+    "population": ((str, type(None)), "a population name or null"),
+}
 
 
 @dataclass(frozen=True)
@@ -181,10 +199,6 @@ def plan_jobs(
     if data_dir and not Path(data_dir).is_dir():
         raise ValueError(f"--data-dir {data_dir} is not a folder")
     overrides = tuple(sorted(dict(parameters or {}).items()))
-    fixed = sorted(FIXED_PARAMETERS & dict(overrides).keys())
-    if fixed:
-        raise ValueError(f"--set {fixed[0]}=...: {fixed[0]} is chosen by the command "
-                         f"(--source, --wave, --article), not by --set")
     base = {**dict(spec.get("report_parameters") or {}), **dict(article.parameters),
             **dict(overrides)}
     check_report_parameters(source, spec, base)
@@ -207,6 +221,14 @@ def plan_jobs(
 def check_report_parameters(source: str, spec: Mapping[str, Any],
                             parameters: Mapping[str, Any]) -> None:
     """Refuse values an article would reject, before any kernel starts (same rules, same words)."""
+    fixed = sorted(set(parameters) & FIXED_PARAMETERS.keys())
+    if fixed:
+        raise ValueError(f"parameter {fixed[0]} cannot be set: " + FIXED_PARAMETERS[fixed[0]])
+    for name, value in parameters.items():
+        expected = PARAMETER_TYPES.get(name)
+        if expected and not (isinstance(value, expected[0]) and not (
+                isinstance(value, bool) and bool not in expected[0])):
+            raise ValueError(f"parameter {name} must be {expected[1]}, got {value!r}")
     if "population" in parameters and parameters["population"] is not None:
         populations = spec.get("populations") or {}
         if parameters["population"] not in populations:
@@ -313,4 +335,8 @@ def quick_up_to_date(job: RenderJob) -> bool:
         names = sorted(p.name for p in wave_results_files(Path(job.parameters["results_dir"])))
         if names != sorted(recorded.get("input_files", {})):
             return False
-    return fp.files_unchanged(record.get("files") or {})
+    if not fp.files_unchanged(record.get("files") or {}):
+        return False
+    from survey_analysis.render.pageset import intact
+
+    return intact(job.fingerprint_file.parent, record)  # its files are the ones published

@@ -3,12 +3,15 @@ bad one.
 
 Files of a page ``reports/<source>/<name>``: ``.html`` (the page), ``.results.json`` (its figures),
 ``.ipynb`` (the executed notebook), ``.changes.json`` (figures that changed at the last re-render),
-``.inputs.json`` (its fingerprint, written last: a render killed half-way is redone next time) and,
+``.inputs.json`` (its fingerprint and the manifest of the others, switched last; see
+:mod:`survey_analysis.render.pageset`: the files are replaced together or not at all) and,
 after a failed render, ``.failed.ipynb`` (the executed notebook, kept for debugging).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import tempfile
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from survey_analysis.render import fingerprint as fp
+from survey_analysis.render import pageset
 from survey_analysis.render.jobs import (
     RenderFailure,
     RenderJob,
@@ -42,10 +46,12 @@ def render_one(job: RenderJob) -> RenderOutcome:
                                                    f"{type(error).__name__}: {error}"))
     record = fp.read_json(job.fingerprint_file)
     if (not job.force and isinstance(record, dict) and record.get("fingerprint") == current
-            and job.html.exists() and job.results.exists()):
-        # Same content, touched files: refresh the metadata so the next check is fast.
-        fp.write_json_atomic(job.fingerprint_file, {**record, "files": fp.stat_record(hashed),
-                                                    "env": fp.survey_env()}, sort_keys=True)
+            and pageset.intact(job.fingerprint_file.parent, record)):
+        # Same content, touched files: refresh the metadata so the next check is fast (a cache:
+        # a read-only folder only makes the next check slower).
+        with contextlib.suppress(OSError):
+            fp.write_json_atomic(job.fingerprint_file, {**record, "files": fp.stat_record(hashed),
+                                                        "env": fp.survey_env()}, sort_keys=True)
         return RenderOutcome(job, "skipped", time.perf_counter() - started)
     if job.kind == "trends" and len(current["input_files"]) < 2:
         return RenderOutcome(job, "skipped", time.perf_counter() - started)
@@ -85,20 +91,30 @@ def _execute_and_publish(job: RenderJob, current: Mapping[str, Any], hashed: lis
         return _failed(job, started, RenderFailure(
             job.source, job.wave, f"converting to HTML: {type(error).__name__}: {error}",
             failed_notebook=_keep_failed(executed, job)))
-    previous = fp.read_json(job.results)
+    # Changes are measured against the published page only when its files agree (a torn or
+    # edited results file is not what readers were shown).
+    intact = pageset.intact(job.fingerprint_file.parent, previous_record(job))
+    previous = fp.read_json(job.results) if intact else None
     changes = compare_results(previous, results)
-    # Publish: every file atomically, the fingerprint last.
-    fp.write_atomic(job.executed, nbformat.writes(_stable_notebook(nb)) + "\n")
-    fp.write_json_atomic(job.results, results)
-    fp.write_atomic(job.html, html)
+    files: dict[Path, str] = {
+        job.executed: nbformat.writes(_stable_notebook(nb)) + "\n",
+        job.results: json.dumps(results, indent=1, ensure_ascii=False) + "\n",
+        job.html: html,
+    }
     if changes:
-        fp.write_json_atomic(job.changes_file, {
+        files[job.changes_file] = json.dumps({
             "page": job.html.name, "previous": _rendered_info(job, previous_record(job)),
-            "current": _rendered_info(job, None), "changes": changes})
-    fp.write_json_atomic(job.fingerprint_file, {
-        "fingerprint": current, "files": fp.stat_record(hashed), "env": fp.survey_env(),
-        "rendered": _rendered_info(job, None)}, sort_keys=True)
-    job.failed_notebook.unlink(missing_ok=True)
+            "current": _rendered_info(job, None), "changes": changes},
+            indent=1, ensure_ascii=False) + "\n"
+    # Publish the page's files as one unit, its manifest (the fingerprint) last.
+    try:
+        pageset.publish(files, job.fingerprint_file, {
+            "fingerprint": current, "files": fp.stat_record(hashed), "env": fp.survey_env(),
+            "rendered": _rendered_info(job, None)})
+    except pageset.PublishError as error:
+        return _failed(job, started, RenderFailure(job.source, job.wave, error.strerror))
+    with contextlib.suppress(OSError):
+        job.failed_notebook.unlink(missing_ok=True)
     return RenderOutcome(job, "rendered", time.perf_counter() - started, changes=changes)
 
 
@@ -165,7 +181,11 @@ def _stable_notebook(nb):
 def _keep_failed(executed: Path, job: RenderJob) -> str | None:
     if not executed.exists():
         return None
-    fp.write_atomic(job.failed_notebook, executed.read_bytes())
+    try:
+        fp.write_atomic(job.failed_notebook, executed.read_bytes())
+    except OSError as error:  # a full disk must not hide the render's own error
+        logger.warning("%s", pageset.describe_os_error(error, job.failed_notebook))
+        return None
     return str(job.failed_notebook)
 
 

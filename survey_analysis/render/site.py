@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from survey_analysis.escaping import CONTENT_SECURITY_POLICY
 from survey_analysis.render import fingerprint as fp
+from survey_analysis.render import pageset
 from survey_analysis.render.batch import render
 from survey_analysis.render.jobs import (
     DEFAULT_REPORTS_DIR,
@@ -23,6 +25,7 @@ from survey_analysis.render.jobs import (
 from survey_analysis.render.progress import Progress
 
 logger = logging.getLogger(__name__)
+SCHEDULER_TIMEOUT_SECONDS = 10
 INDEX_DIGEST = re.compile(r'<meta name="survey-index-inputs" content="([0-9a-f]+)">')
 
 
@@ -41,6 +44,8 @@ def build_lock(reports_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             raise BuildLocked(f"another survey-report render is publishing into {reports_dir}; "
                               "wait for it to finish") from None
+        # A build killed while switching a page's files: finish that switch first.
+        pageset.recover(reports_dir)
         for stale in reports_dir.glob("**/.*.tmp"):
             stale.unlink(missing_ok=True)
         try:
@@ -112,7 +117,13 @@ def _executor(scheduler: str | None, executor: Any | None) -> Iterator[Any | Non
         return
     from distributed import Client
 
-    with Client(scheduler) as client:
+    try:
+        client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_SECONDS)
+    except (OSError, TimeoutError, ValueError, TypeError) as error:
+        raise ValueError(f"cannot reach the Dask scheduler at {scheduler} within "
+                         f"{SCHEDULER_TIMEOUT_SECONDS} s ({type(error).__name__}: {error})"
+                         ) from None
+    with client:
         yield client
 
 
@@ -216,6 +227,7 @@ def index_inputs_digest(reports_dir: Path) -> str:
             record = _read(path)
             if isinstance(record, dict):
                 record.pop("files", None)  # refreshed file metadata does not change the index
+                record.pop("published", None)  # nor do the published files' times
             digest.update(f"{path.relative_to(reports_dir)}\0".encode())
             digest.update(repr(record).encode())
         elif name.endswith((".failed.ipynb", ".html")):
@@ -241,7 +253,7 @@ def write_index(reports_dir: Path, force: bool = False) -> Path:
     css = (fp.templates_dir() / "article" / "article.css").read_text(encoding="utf-8")
     html = environment.get_template("index.html.j2").render(
         sources=collect_site(reports_dir), css=css, package_version=fp.package_version(),
-        inputs_digest=digest,
+        inputs_digest=digest, content_security_policy=CONTENT_SECURITY_POLICY,
     )
     fp.write_atomic(path, html)
     return path
