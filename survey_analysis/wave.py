@@ -63,6 +63,12 @@ def to_canonical(raw: pd.DataFrame, codebook: Codebook, where: str = "") -> tupl
     return validate_respondents(table, where=where), recodes
 
 
+def raw_columns(codebook: Codebook) -> list[str]:
+    """The raw columns a codebook reads (the only ones converted from the CSV)."""
+    needed = [c for q in codebook.questions.values() for c in q.raw_columns]
+    return list(dict.fromkeys([*needed, *(c for c in codebook.columns.values() if c)]))
+
+
 def load_wave(
     source: str,
     wave: str,
@@ -76,7 +82,7 @@ def load_wave(
     """
     src = get_source(source)
     codebook = src.codebook(wave)
-    raw, files = read_wave_files(src, wave, data_dir)
+    raw, files = read_wave_files(src, wave, data_dir, columns=raw_columns(codebook))
     where = str(files[0].path) if files else codebook.path
     table, recodes = to_canonical(raw, codebook, where)
     cleaned, log = clean_respondents(table, src.cleaning, recodes)
