@@ -158,6 +158,16 @@ def read_bytes(path: Path, member: str) -> bytes:
     return path.read_bytes()
 
 
+def describe_file(file: InputFile, path: Path, digest: str) -> LocatedFile:
+    """A located input file with its digest; warns when it differs from the published one."""
+    if file.sha256 and digest != file.sha256:
+        logger.warning(
+            "%s: sha256 %s differs from the published %s; figures may not match the "
+            "publisher's file", path, digest, file.sha256,
+        )
+    return LocatedFile(file.name, path, digest, file.sha256)
+
+
 def read_wave_files(
     source: Source, wave: str, data_dir: str | os.PathLike | None = None,
     columns: Sequence[str] | None = None,
@@ -173,13 +183,7 @@ def read_wave_files(
     for file in codebook.files:
         path = locate_file(source, wave, file, data_dir)
         content = read_bytes(path, file.name)
-        digest = hashlib.sha256(content).hexdigest()
-        if file.sha256 and digest != file.sha256:
-            logger.warning(
-                "%s: sha256 %s differs from the published %s; figures may not match the "
-                "publisher's file", path, digest, file.sha256,
-            )
-        located.append(LocatedFile(file.name, path, digest, file.sha256))
+        located.append(describe_file(file, path, hashlib.sha256(content).hexdigest()))
         if file.role == "responses":
             responses = parse_csv(content, codebook, path, columns)
     if responses is None:
