@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _bench import line, median_times  # noqa: E402
+from _bench import line, median_times
 
 
 def main() -> int:
