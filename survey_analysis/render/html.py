@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import nbformat
@@ -62,13 +63,13 @@ def table_of_contents(html: str) -> list[tuple[str, str]]:
             for anchor, title in _HEADING.findall(html)]
 
 
-def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) -> str:
-    """Render an executed notebook as a self-contained article page.
+# A contents entry the first pass renders in place of the real list (see export_html).
+_TOC_MARK = "survey-analysis-contents-placeholder"
 
-    ``page`` holds what the template shows around the notebook: provenance, links, captions.
-    """
-    nb = copy.deepcopy(nb)
-    nb.metadata["title"] = title
+
+@cache
+def _exporter() -> HTMLExporter:
+    """One exporter per process: its compiled templates are reused by every page."""
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(templates_dir())],
@@ -80,8 +81,25 @@ def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) 
         TagRemovePreprocessor(remove_cell_tags=REMOVED_CELL_TAGS), enabled=True
     )
     exporter.register_preprocessor(ReaderOutputs(), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"page": dict(page), "toc": []})
-    toc = table_of_contents(body)
-    # The contents list is built from the rendered headings, so a second pass places it.
-    body, _ = exporter.from_notebook_node(nb, resources={"page": dict(page), "toc": toc})
-    return body
+    return exporter
+
+
+def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) -> str:
+    """Render an executed notebook as a self-contained article page.
+
+    ``page`` holds what the template shows around the notebook: provenance, links, captions.
+    The contents list comes from the rendered headings, so the page is rendered with a
+    placeholder entry that is then replaced by the list (one conversion, not two).
+    """
+    # nbconvert copies the notebook before preprocessing: only the metadata needs a copy here.
+    nb = nbformat.from_dict({**nb, "metadata": {**nb.metadata, "title": title}})
+    exporter = _exporter()
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"page": dict(page), "toc": [(_TOC_MARK, _TOC_MARK)]})
+    placeholder = f'<li><a href="#{_TOC_MARK}">{_TOC_MARK}</a></li>'
+    toc = table_of_contents(body.replace(placeholder, ""))
+    if body.count(placeholder) != 1 or not toc:  # no headings (or a template without the list)
+        body, _ = exporter.from_notebook_node(nb, resources={"page": dict(page), "toc": toc})
+        return body
+    items = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in toc)
+    return body.replace(placeholder, items)
