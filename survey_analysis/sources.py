@@ -191,8 +191,9 @@ def read_wave_files(
     return responses, located
 
 
-def _header(content: bytes, encoding: str) -> list[str]:
-    """The CSV header's field names (pandas' ``X.1`` suffixes for repeated names)."""
+def _header(content: bytes, encoding: str) -> tuple[list[str], bool]:
+    """The CSV header's field names, with pandas' ``X.1`` suffixes for repeated names, and
+    whether any name was repeated."""
     end = content.find(b"\n", 0, 1 << 24)
     line = content[: end if end >= 0 else len(content)].decode(encoding, errors="replace")
     line = line.removeprefix("\ufeff")  # a byte-order mark, which the CSV reader drops too
@@ -203,7 +204,7 @@ def _header(content: bytes, encoding: str) -> list[str]:
         count = seen.get(name, 0)
         seen[name] = count + 1
         mangled.append(name if count == 0 else f"{name}.{count}")
-    return mangled
+    return mangled, mangled != names
 
 
 def parse_csv(
@@ -221,12 +222,11 @@ def parse_csv(
     read = codebook.read
     encoding = str(read.get("encoding", "utf-8"))
     skip = int(read.get("question_rows", 0))
-    names = _header(content, encoding)
+    names, renamed = _header(content, encoding)
     wanted = names if columns is None else [c for c in dict.fromkeys(columns) if c in names]
-    duplicated = len(set(names)) != len(names)
     options = pacsv.ReadOptions(
         encoding=encoding, skip_rows_after_names=skip, block_size=1 << 22,
-        **({"column_names": names, "skip_rows": 1} if duplicated else {}),
+        **({"column_names": names, "skip_rows": 1} if renamed else {}),
     )
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(wanted, pa.string()), include_columns=wanted,
