@@ -330,16 +330,31 @@ class _Factor:
 
 
 def _factor(series: pd.Series) -> _Factor:
-    codes, uniques = pd.factorize(series.astype("string"), use_na_sentinel=True)
-    index: dict[str, int] = {}
-    remap = np.full(len(uniques) + 1, -1, dtype=np.intp)  # the last slot maps code -1
-    for i, value in enumerate(uniques):
-        label = str(value).strip()
-        if label:
-            remap[i] = index.setdefault(label, len(index))
-    codes = remap[codes]
-    counts = np.bincount(codes[codes >= 0], minlength=len(index))
-    return _Factor(codes, tuple(index), counts)
+    # pyarrow strips and dictionary-encodes the whole column; Python sees only distinct answers.
+    codes, uniques = pd.factorize(series.astype("string").str.strip(), use_na_sentinel=True)
+    labels = list(uniques.tolist())
+    if "" in labels:  # cells of spaces only are blank, like missing ones
+        blank = labels.index("")
+        codes = np.where(codes == blank, -1, np.where(codes > blank, codes - 1, codes))
+        del labels[blank]
+    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
+    return _Factor(codes, tuple(labels), counts)
+
+
+def _split_cells(labels: tuple[str, ...], delimiter: str) -> tuple[np.ndarray, np.ndarray,
+                                                                   list[str]]:
+    """The non-blank parts of delimited cells, vectorised: for each part the index of its cell
+    and of its distinct text, and the distinct texts in order of first appearance."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lists = pc.split_pattern(pa.array(labels, type=pa.string()), pattern=delimiter)
+    owner = pc.list_parent_indices(lists).to_numpy()
+    parts = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    kept = pc.not_equal(parts, "")
+    encoded = pc.dictionary_encode(parts.filter(kept))
+    return (owner[kept.to_numpy(zero_copy_only=False)], encoded.indices.to_numpy(),
+            encoded.dictionary.to_pylist())
 
 
 def _counted(labels: list[str], counts: list[int]) -> dict[str, int]:
@@ -425,25 +440,28 @@ def _map_multi(raw: pd.DataFrame, variable: Variable, question: Question):
     # chosen[target]: rows that selected an answer mapped to that target (option key or bool)
     chosen: dict[Any, np.ndarray] = {}
 
-    def select(factor: _Factor, targets_per_label: list[set]) -> None:
-        for target in set().union(*targets_per_label):
-            rows = factor.spread([target in t for t in targets_per_label], False)
+    def select(factor: _Factor, per_label: dict[Any, np.ndarray]) -> None:
+        """Add the rows whose answer maps to each target (``per_label``: a mask over labels)."""
+        for target, picked in per_label.items():
+            rows = factor.spread(picked, False)
             chosen[target] = chosen[target] | rows if target in chosen else rows
 
     if question.kind == "multi_delimited":
         labels = {str(k).strip(): v for k, v in (spec.get("labels") or {}).items()}
         column_names = [spec["column"]]
         factor = _factor(raw[spec["column"]])
-        delimiter = spec.get("delimiter", ";")
-        targets = []
-        for cell, count in zip(factor.labels, factor.counts, strict=True):
-            parts = [part.strip() for part in cell.split(delimiter) if part.strip()]
-            for part in parts:
-                if part not in labels:
-                    unknown_counts[part] = unknown_counts.get(part, 0) + int(count)
-            targets.append({labels[part] for part in parts if labels.get(part) is not None})
+        owner, part_codes, parts = _split_cells(factor.labels, spec.get("delimiter", ";"))
+        rows_per_part = np.bincount(part_codes, weights=factor.counts[owner],
+                                    minlength=len(parts))
+        per_label: dict[Any, np.ndarray] = {}
+        for j, part in enumerate(parts):
+            if part not in labels:
+                unknown_counts[part] = int(rows_per_part[j])
+            elif labels[part] is not None:
+                mask = per_label.setdefault(labels[part], np.zeros(len(factor.labels), bool))
+                mask[owner[part_codes == j]] = True
         answered |= factor.present
-        select(factor, targets)
+        select(factor, per_label)
     else:
         column_names = list(spec["columns"])
         labels = {str(e["label"]).strip(): e.get("option") for e in spec["columns"].values()}
@@ -452,13 +470,16 @@ def _map_multi(raw: pd.DataFrame, variable: Variable, question: Question):
             factor = _factor(raw[col])
             answered |= factor.present
             own = str(entry["label"]).strip()
-            for label, count in zip(factor.labels, factor.counts, strict=True):
+            per_label = {}
+            for i, (label, count) in enumerate(zip(factor.labels, factor.counts, strict=True)):
                 if label not in labels:
                     unknown_counts[label] = unknown_counts.get(label, 0) + int(count)
+                elif labels[label] is not None:
+                    mask = per_label.setdefault(labels[label], np.zeros(len(factor.labels), bool))
+                    mask[i] = True
                 if label != own:  # a label in another column than its own is unknown too
                     wrong[f"{label} (in {col})"] = int(count)
-            select(factor, [{labels[lab]} if labels.get(lab) is not None else set()
-                            for lab in factor.labels])
+            select(factor, per_label)
         unknown_counts.update(wrong)
     unknown = []
     if unknown_counts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import hashlib
@@ -222,6 +223,13 @@ def parse_csv(
     read = codebook.read
     encoding = str(read.get("encoding", "utf-8"))
     skip = int(read.get("question_rows", 0))
+    if codecs.lookup(encoding).name != "utf-8":
+        # Decoding in C here is ~10x faster than the reader's own transcoding (Python codecs).
+        try:
+            content = content.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError as error:
+            raise SourceError(_parse_error(content, encoding, path, codebook, error)) from None
+        encoding = "utf-8"
     names, renamed = _header(content, encoding)
     wanted = names if columns is None else [c for c in dict.fromkeys(columns) if c in names]
     options = pacsv.ReadOptions(
