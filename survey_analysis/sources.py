@@ -223,7 +223,12 @@ def parse_csv(
     read = codebook.read
     encoding = str(read.get("encoding", "utf-8"))
     skip = int(read.get("question_rows", 0))
-    if codecs.lookup(encoding).name != "utf-8":
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise SourceError(f"{codebook.path}: read.encoding {encoding!r} is not a known text "
+                          "encoding (e.g. utf-8, ISO-8859-1)") from None
+    if codec != "utf-8":
         # Decoding in C here is ~10x faster than the reader's own transcoding (Python codecs).
         try:
             content = content.decode(encoding).encode("utf-8")

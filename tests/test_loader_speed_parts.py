@@ -75,6 +75,11 @@ def test_invalid_utf8_names_file_byte_and_setting():
     assert "read.encoding" in message and "t/w.yaml" in message
 
 
+def test_unknown_encoding_names_the_codebook_setting():
+    with pytest.raises(SourceError, match=r"^t/w\.yaml: read\.encoding 'latin-9000'"):
+        parse_csv(b"a\n1\n", _book({"encoding": "latin-9000"}), Path("f.csv"))
+
+
 def test_ragged_row_names_the_file():
     with pytest.raises(SourceError, match=r"^/data/f\.csv: not a readable CSV file: .*columns"):
         parse_csv(b"a,b\n1,2\n3,4,5\n", _book(), Path("/data/f.csv"))
