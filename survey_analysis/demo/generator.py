@@ -683,13 +683,19 @@ def planned_rows(wave: str, calibration: Mapping[str, Any] | None = None) -> int
     return int(wave_cfg["n_ml"]) + int(wave_cfg["n_non_ml"]) + sum(plan[k] for k in _EXTRA_ROWS)
 
 
+def _rows_with(calibration: dict[str, Any], wave: str, n_non_ml: int) -> int:
+    trial = {**calibration, "waves": {**calibration["waves"],
+                                      wave: {**calibration["waves"][wave], "n_non_ml": n_non_ml}}}
+    return planned_rows(wave, trial)
+
+
 def scaled_calibration(respondents: int, waves: Iterable[str] | None = None,
                        calibration: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The calibration with each wave resized to ``respondents`` rows (for scale tests).
 
     ML/DS and other respondents keep their ratio and every mess kind its rate, so the figures
     stay on their targets up to sampling noise; the row count is exact unless rounding of the
-    mess counts skips it (then the nearest count above).
+    mess counts skips it (then the nearest count).
     """
     if respondents < 100:
         raise ValueError(f"--respondents must be at least 100, got {respondents}")
@@ -703,7 +709,12 @@ def scaled_calibration(respondents: int, waves: Iterable[str] | None = None,
         wave_cfg["n_non_ml"] = max(1, round(int(wave_cfg["n_non_ml"]) * factor))
         for _ in range(50):  # the messy rows grow with the clean ones: settle the remainder
             missing = respondents - planned_rows(wave, cal)
-            if missing <= 0:
+            if abs(missing) <= 2:
                 break
-            wave_cfg["n_non_ml"] += max(1, round(missing * 0.9))
+            wave_cfg["n_non_ml"] += round(missing * 0.9)
+        # Rounding of the mess counts can skip a total: take the nearest one around.
+        base = int(wave_cfg["n_non_ml"])
+        wave_cfg["n_non_ml"] = min(
+            range(base - 3, base + 4),
+            key=lambda n, w=wave: (abs(_rows_with(cal, w, n) - respondents), n))
     return cal
