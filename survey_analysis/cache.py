@@ -22,6 +22,7 @@ or none; an unreadable entry is rebuilt. ``survey-report cache info|clear`` show
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -247,9 +248,14 @@ def write_table(source: str, wave: str, key: str, cleaned: pd.DataFrame,
 
 
 def _prune(folder: Path, keep: Path) -> None:
-    entries = sorted(folder.glob("*.parquet"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in [p for p in entries if p != keep][KEEP_PER_WAVE - 1:]:
-        old.unlink(missing_ok=True)
+    """Keep the newest entries of one wave; another process may be pruning at the same time."""
+    dated = []
+    for path in folder.glob("*.parquet"):
+        with contextlib.suppress(FileNotFoundError):
+            dated.append((path.stat().st_mtime_ns, path))
+    older = [path for _, path in sorted(dated, reverse=True) if path != keep]
+    for path in older[KEEP_PER_WAVE - 1:]:
+        path.unlink(missing_ok=True)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

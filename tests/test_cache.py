@@ -235,3 +235,16 @@ def test_cache_info_and_clear(cache_dir, demo_dir, capsys):
     assert main(["cache", "clear"]) == 0
     assert "removed" in capsys.readouterr().out
     assert cache.entries() == [] and not list(cache_dir.rglob("*.json"))
+
+
+def test_old_entries_of_a_wave_are_pruned(cache_dir, demo_dir, monkeypatch, parses):
+    versions = range(cache.KEEP_PER_WAVE + 2)
+    for version in versions:
+        monkeypatch.setattr(cache, "package_version", lambda v=version: f"0.{v}")
+        wave.load_wave("demo", "2018-h2", data_dir=demo_dir)
+    assert len(list(cache_dir.glob("tables/demo/2018-h2/*.parquet"))) == cache.KEEP_PER_WAVE
+    wave.load_wave("demo", "2018-h2", data_dir=demo_dir)  # the newest entry was kept
+    assert len(parses) == len(versions)
+    monkeypatch.setattr(cache, "package_version", lambda: "0.0")  # the oldest was pruned
+    wave.load_wave("demo", "2018-h2", data_dir=demo_dir)
+    assert len(parses) == len(versions) + 1
