@@ -15,6 +15,7 @@ fingerprinting, so it is clear what is left above the floor.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -102,6 +103,7 @@ def main() -> int:
     parser.add_argument("--phases-only", action="store_true", help="skip the ratio")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="survey-bench-floor-"))
+    os.environ["SURVEY_CACHE_DIR"] = str(scratch / "cache")  # the renders' kernels inherit it
     reports = args.reports_dir or scratch / "reports"
     empty = empty_notebook(scratch / "empty.ipynb")
     render = [str(BIN / "survey-report"), "render", "--source", "demo", "--reports-dir",
