@@ -33,10 +33,13 @@ test: $(STAMP) ## Run the whole test suite (lint included)
 lint: $(STAMP) ## ruff check
 	$(BIN)/ruff check .
 
-benchmarks: $(STAMP) ## Print the interval coverage, demo calibration and no-op render benchmarks
+benchmarks: $(STAMP) ## Print the coverage, calibration, render and performance benchmarks (docs/performance.md)
 	$(BIN)/python benchmarks/coverage.py
 	$(BIN)/python benchmarks/demo_calibration.py
 	$(BIN)/python benchmarks/render_noop.py
+	$(BIN)/python benchmarks/loader.py
+	$(BIN)/python benchmarks/render_floor.py
+	$(BIN)/python benchmarks/scale.py
 
 demo-data: $(STAMP) ## Regenerate the synthetic demo waves in data/demo/
 	$(BIN)/survey-report demo-data

@@ -109,6 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="folder to write the waves to (default: data/demo)")
     demo.add_argument("--wave", action="append", dest="waves", metavar="WAVE",
                       help="a wave to write (repeatable; default: every demo wave)")
+    demo.add_argument("--respondents", type=int, metavar="N",
+                      help="resize each wave to N rows (scale tests; figures keep their targets "
+                      "up to sampling noise). Render with --data-dir the folder above --out, "
+                      "e.g. --out DIR/demo then --data-dir DIR")
+
+    cache = commands.add_parser(
+        "cache", help="show or empty the cache of cleaned wave tables",
+        description="Cleaned canonical tables are cached per wave (Parquet) in $SURVEY_CACHE_DIR "
+        "or the platform's user cache folder, keyed on the raw files' content, the codebook, the "
+        "source's rules and the package; a change to any of them rebuilds the table.")
+    cache.add_argument("action", choices=["info", "clear"],
+                       help="info: list the cached tables; clear: remove them all")
     return parser
 
 
@@ -213,8 +225,29 @@ def cmd_download(args: argparse.Namespace) -> int:
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from survey_analysis.demo import write_demo_waves
 
-    for path in write_demo_waves(args.out, args.waves):
+    try:
+        written = write_demo_waves(args.out, args.waves, respondents=args.respondents)
+    except (KeyError, ValueError) as error:
+        print(f"survey-report: {error.args[0]}", file=sys.stderr)
+        return 2
+    for path in written:
         print(path)
+    return 0
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from survey_analysis import cache
+
+    if args.action == "clear":
+        print(f"removed {cache.clear()} file(s) from {cache.cache_dir()}")
+        return 0
+    found = cache.entries()
+    print(f"cache folder: {cache.cache_dir()}")
+    for entry in found:
+        print(f"  {entry.source} {entry.wave}  {entry.rows:,} rows  {entry.bytes / 1e6:.1f} MB  "
+              f"{entry.created}  {entry.path.name[:12]}")
+    total = sum(entry.bytes for entry in found)
+    print(f"{len(found)} table(s), {total / 1e6:.1f} MB")
     return 0
 
 
@@ -225,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     handlers = {"render": cmd_render, "list": cmd_list, "download": cmd_download,
-                "demo-data": cmd_demo_data}
+                "demo-data": cmd_demo_data, "cache": cmd_cache}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

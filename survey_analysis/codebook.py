@@ -255,11 +255,6 @@ class _Unknown:
     counts: dict[str, int]
 
 
-def _blank(series: pd.Series) -> pd.Series:
-    text = series.astype("string")
-    return text.isna() | (text.str.strip() == "")
-
-
 def apply_codebook(raw: pd.DataFrame, codebook: Codebook, file: str = "") -> tuple[
     pd.DataFrame, list[Recode]
 ]:
@@ -323,124 +318,189 @@ def _empty(variable: Variable, n: int) -> pd.Series:
     return pd.Series(pd.NA, index=range(n), dtype=dtype)
 
 
+@dataclass(frozen=True, slots=True)
+class _Factor:
+    """A raw column as codes into its distinct answers, so mapping runs once per distinct answer
+    and one ``take`` spreads the result to every row (no per-row Python).
+
+    ``labels`` are the distinct answers, stripped, in order of first appearance; ``codes[i]`` is
+    row i's label or -1 when the cell is blank (missing or only spaces).
+    """
+
+    codes: np.ndarray
+    labels: tuple[str, ...]
+    counts: np.ndarray
+
+    def spread(self, per_label, fill) -> np.ndarray:
+        """Row values from one value per label (``fill`` for blank rows)."""
+        values = np.asarray([*per_label, fill])
+        return values[self.codes]
+
+    @property
+    def present(self) -> np.ndarray:
+        return self.codes >= 0
+
+
+def _factor(series: pd.Series) -> _Factor:
+    # pyarrow strips and dictionary-encodes the whole column; Python sees only distinct answers.
+    codes, uniques = pd.factorize(series.astype("string").str.strip(), use_na_sentinel=True)
+    labels = list(uniques.tolist())
+    if "" in labels:  # cells of spaces only are blank, like missing ones
+        blank = labels.index("")
+        codes = np.where(codes == blank, -1, np.where(codes > blank, codes - 1, codes))
+        del labels[blank]
+    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
+    return _Factor(codes, tuple(labels), counts)
+
+
+def _split_cells(labels: tuple[str, ...], delimiter: str) -> tuple[np.ndarray, np.ndarray,
+                                                                   list[str]]:
+    """The non-blank parts of delimited cells, vectorised: for each part the index of its cell
+    and of its distinct text, and the distinct texts in order of first appearance."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lists = pc.split_pattern(pa.array(labels, type=pa.string()), pattern=delimiter)
+    owner = pc.list_parent_indices(lists).to_numpy()
+    parts = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    kept = pc.not_equal(parts, "")
+    encoded = pc.dictionary_encode(parts.filter(kept))
+    return (owner[kept.to_numpy(zero_copy_only=False)], encoded.indices.to_numpy(),
+            encoded.dictionary.to_pylist())
+
+
+def _counted(labels: list[str], counts: list[int]) -> dict[str, int]:
+    """Label counts, most frequent first (ties in order of first appearance)."""
+    totals: dict[str, int] = {}
+    for label, count in zip(labels, counts, strict=True):
+        totals[label] = totals.get(label, 0) + int(count)
+    return dict(sorted(totals.items(), key=lambda item: -item[1]))
+
+
+def _recode_of(variable: Variable, column: str, action: str, factor: _Factor,
+               chosen: list[bool]) -> Recode | None:
+    labels = [label for label, pick in zip(factor.labels, chosen, strict=True) if pick]
+    if not labels:
+        return None
+    count = int(factor.counts[np.asarray(chosen, dtype=bool)].sum())
+    return Recode(variable.name, column, action, count, tuple(labels[:5]))
+
+
 def _map_single(raw: pd.DataFrame, variable: Variable, question: Question):
     spec = question.spec
     column = spec["column"]
-    values = raw[column]
-    blank = _blank(values)
-    text = values.astype("string").str.strip()
+    factor = _factor(raw[column])
     labels = {str(k).strip(): v for k, v in (spec.get("labels") or {}).items()}
     aliases = {str(k).strip().casefold(): v for k, v in (spec.get("aliases") or {}).items()}
     missing_labels = {str(m).strip().casefold() for m in spec.get("missing_labels") or ()}
-    exact = text.map(lambda s: s in labels if s is not pd.NA else False).astype(bool)
-    folded = text.str.casefold()
-    via_alias = ~exact & ~blank & folded.isin(list(aliases)).fillna(False).astype(bool)
-    refused = ~exact & ~blank & ~via_alias & folded.isin(list(missing_labels)).fillna(False)
-    refused = refused.astype(bool)
-    unknown_mask = ~blank & ~exact & ~via_alias & ~refused
-    recodes, unknown = [], []
-    if unknown_mask.any():
-        counts = text[unknown_mask].value_counts().to_dict()
-        unknown.append(_Unknown(column, variable.name, {str(k): int(v) for k, v in counts.items()}))
-    target = pd.Series([None] * len(raw), index=raw.index, dtype=object)
-    target[exact] = text[exact].map(labels)
-    target[via_alias] = folded[via_alias].map(aliases)
-    if via_alias.any():
-        recodes.append(
-            _recode(variable, column, "alias mapped to a listed answer", text[via_alias])
-        )
-    if refused.any():
-        recodes.append(_recode(variable, column, "refusal set to missing", text[refused]))
+    targets, via_alias, refused, unknown_labels = [], [], [], []
+    for label in factor.labels:
+        folded = label.casefold()
+        exact, alias = label in labels, label not in labels and folded in aliases
+        refusal = not exact and not alias and folded in missing_labels
+        targets.append(labels[label] if exact else aliases[folded] if alias else None)
+        via_alias.append(alias)
+        refused.append(refusal)
+        unknown_labels.append(not (exact or alias or refusal))
+    unknown = []
+    if any(unknown_labels):
+        picked = [i for i, bad in enumerate(unknown_labels) if bad]
+        unknown.append(_Unknown(column, variable.name, _counted(
+            [factor.labels[i] for i in picked], [factor.counts[i] for i in picked])))
+    recodes = [r for r in (
+        _recode_of(variable, column, "alias mapped to a listed answer", factor, via_alias),
+        _recode_of(variable, column, "refusal set to missing", factor, refused),
+    ) if r is not None]
+    answered = factor.spread([not r for r in refused], False)
     offered = {v for v in (*labels.values(), *aliases.values()) if v is not None}
-    columns = _targets_to_columns(variable, target, answered=~blank & ~refused, offered=offered)
+    columns = _targets_to_columns(variable, factor, targets, answered, offered)
     return columns, recodes, unknown
 
 
-def _targets_to_columns(variable: Variable, target: pd.Series, answered: pd.Series,
-                        offered: set | None = None):
-    n = len(target)
-    answered = answered.astype(bool).to_numpy()
+def _booleans(values: np.ndarray, missing: np.ndarray) -> pd.Series:
+    return pd.Series(pd.arrays.BooleanArray(values.astype(bool), missing.astype(bool)))
+
+
+def _targets_to_columns(variable: Variable, factor: _Factor, targets: list, answered: np.ndarray,
+                        offered: set):
+    n = len(factor.codes)
     if variable.kind == "multi":
         columns = {}
         for key, _ in variable.options:
-            if offered is not None and key not in offered:
+            if key not in offered:
                 # An option no label maps to was not offered in this wave: missing, not False.
                 columns[variable.option_column(key)] = pd.Series(pd.NA, index=range(n),
                                                                  dtype="boolean")
                 continue
-            col = pd.Series((target == key).to_numpy(), dtype="boolean")
-            col[~answered] = pd.NA
-            columns[variable.option_column(key)] = col
-        columns[variable.answered_column] = pd.Series(answered, dtype="boolean")
+            chosen = factor.spread([t == key for t in targets], False)
+            columns[variable.option_column(key)] = _booleans(chosen, ~answered)
+        columns[variable.answered_column] = _booleans(answered, np.zeros(n, dtype=bool))
         return columns
     if variable.kind == "boolean":
-        result = pd.Series(pd.NA, index=range(n), dtype="boolean")
-        mask = target.notna().to_numpy()
-        result[mask] = target[mask].astype(bool).to_numpy()
-        return {variable.name: result}
-    result = pd.Series(target.to_numpy(), dtype="string")
-    return {variable.name: result}
-
-
-def _selected_sets(raw: pd.DataFrame, question: Question) -> tuple[list[list[str]], pd.Series]:
-    spec = question.spec
-    if question.kind == "multi_delimited":
-        column = raw[spec["column"]]
-        blank = _blank(column)
-        delimiter = spec.get("delimiter", ";")
-        selections = [
-            [] if is_blank
-            else [part.strip() for part in str(cell).split(delimiter) if part.strip()]
-            for cell, is_blank in zip(column.tolist(), blank.tolist(), strict=True)
-        ]
-        return selections, ~blank
-    selections = [[] for _ in range(len(raw))]
-    answered = pd.Series(False, index=raw.index)
-    for col in spec["columns"]:
-        present = ~_blank(raw[col])
-        answered |= present
-        values = raw[col].tolist()  # positional access in the loop is the slow part otherwise
-        for i in np.flatnonzero(present.to_numpy()):
-            selections[i].append(str(values[i]).strip())
-    return selections, answered
+        value = factor.spread([bool(t) if t is not None else False for t in targets], False)
+        known = factor.spread([t is not None for t in targets], False)
+        return {variable.name: _booleans(value, ~known)}
+    values = np.array([*(None if t is None else str(t) for t in targets), None], dtype=object)
+    return {variable.name: pd.Series(pd.array(values[factor.codes], dtype="string"))}
 
 
 def _map_multi(raw: pd.DataFrame, variable: Variable, question: Question):
     spec = question.spec
+    n = len(raw)
+    answered = np.zeros(n, dtype=bool)
+    unknown_counts: dict[str, int] = {}
+    # chosen[target]: rows that selected an answer mapped to that target (option key or bool)
+    chosen: dict[Any, np.ndarray] = {}
+
+    def select(factor: _Factor, per_label: dict[Any, np.ndarray]) -> None:
+        """Add the rows whose answer maps to each target (``per_label``: a mask over labels)."""
+        for target, picked in per_label.items():
+            rows = factor.spread(picked, False)
+            chosen[target] = chosen[target] | rows if target in chosen else rows
+
     if question.kind == "multi_delimited":
         labels = {str(k).strip(): v for k, v in (spec.get("labels") or {}).items()}
         column_names = [spec["column"]]
+        factor = _factor(raw[spec["column"]])
+        owner, part_codes, parts = _split_cells(factor.labels, spec.get("delimiter", ";"))
+        rows_per_part = np.bincount(part_codes, weights=factor.counts[owner],
+                                    minlength=len(parts))
+        per_label: dict[Any, np.ndarray] = {}
+        for j, part in enumerate(parts):
+            if part not in labels:
+                unknown_counts[part] = int(rows_per_part[j])
+            elif labels[part] is not None:
+                mask = per_label.setdefault(labels[part], np.zeros(len(factor.labels), bool))
+                mask[owner[part_codes == j]] = True
+        answered |= factor.present
+        select(factor, per_label)
     else:
-        labels = {}
         column_names = list(spec["columns"])
-        for entry in spec["columns"].values():
-            labels[str(entry["label"]).strip()] = entry.get("option")
-    selections, answered = _selected_sets(raw, question)
-    unknown_counts: dict[str, int] = {}
-    for chosen in selections:
-        for label in chosen:
-            if label not in labels:
-                unknown_counts[label] = unknown_counts.get(label, 0) + 1
-    if question.kind == "multi_columns":
-        # A label in another column than its own is as unknown as a new label.
+        labels = {str(e["label"]).strip(): e.get("option") for e in spec["columns"].values()}
+        wrong: dict[str, int] = {}
         for col, entry in spec["columns"].items():
-            present = raw[col][~_blank(raw[col])].astype("string").str.strip()
-            wrong = present[present != str(entry["label"]).strip()]
-            for label, count in wrong.value_counts().items():
-                unknown_counts[f"{label} (in {col})"] = int(count)
+            factor = _factor(raw[col])
+            answered |= factor.present
+            own = str(entry["label"]).strip()
+            per_label = {}
+            for i, (label, count) in enumerate(zip(factor.labels, factor.counts, strict=True)):
+                if label not in labels:
+                    unknown_counts[label] = unknown_counts.get(label, 0) + int(count)
+                elif labels[label] is not None:
+                    mask = per_label.setdefault(labels[label], np.zeros(len(factor.labels), bool))
+                    mask[i] = True
+                if label != own:  # a label in another column than its own is unknown too
+                    wrong[f"{label} (in {col})"] = int(count)
+            select(factor, per_label)
+        unknown_counts.update(wrong)
     unknown = []
     if unknown_counts:
         unknown.append(_Unknown("/".join(column_names[:3]) + ("/..." if len(column_names) > 3
                                                               else ""),
                                 variable.name, unknown_counts))
-    answered_np = answered.to_numpy().astype(bool)
-    n = len(raw)
+    none = np.zeros(n, dtype=bool)
     if variable.kind == "boolean":
-        any_true = np.array([any(labels.get(lab) is True for lab in chosen)
-                             for chosen in selections], dtype=bool)
-        result = pd.Series(any_true, dtype="boolean")
-        result[~answered_np] = pd.NA
-        return {variable.name: result}, [], unknown
+        return {variable.name: _booleans(chosen.get(True, none), ~answered)}, [], unknown
     offered = {v for v in labels.values() if v is not None}
     columns = {}
     for key, _ in variable.options:
@@ -448,65 +508,50 @@ def _map_multi(raw: pd.DataFrame, variable: Variable, question: Question):
         if key not in offered:
             columns[column] = pd.Series(pd.NA, index=range(n), dtype="boolean")
             continue
-        chosen_key = np.array([any(labels.get(lab) == key for lab in chosen)
-                               for chosen in selections], dtype=bool)
-        col = pd.Series(chosen_key, dtype="boolean")
-        col[~answered_np] = pd.NA
-        columns[column] = col
-    columns[variable.answered_column] = pd.Series(answered_np, dtype="boolean")
+        columns[column] = _booleans(chosen.get(key, none), ~answered)
+    columns[variable.answered_column] = _booleans(answered, none)
     return columns, [], unknown
 
 
 def _map_number(raw: pd.DataFrame, variable: Variable, question: Question):
     spec = question.spec
     column = spec["column"]
-    values = raw[column]
-    blank = _blank(values)
-    text = values.astype("string").str.strip()
+    factor = _factor(raw[column])
     labels = {str(k).strip(): float(v) for k, v in (spec.get("labels") or {}).items()}
     missing_labels = {str(m).strip().casefold() for m in spec.get("missing_labels") or ()}
     free = spec.get("free_text_numbers")
-    result = np.full(len(raw), np.nan)
-    unknown_counts: dict[str, int] = {}
-    parsed, out_of_range, refused = [], [], []
-    for i, (cell, is_blank) in enumerate(zip(text.tolist(), blank.tolist(), strict=True)):
-        if is_blank:
-            continue
-        if cell in labels:
-            result[i] = labels[cell]
-            continue
-        if cell.casefold() in missing_labels:
-            refused.append(cell)
-            continue
-        match = _NUMBER_TEXT.match(cell) if free else None
-        if match is None:
-            unknown_counts[cell] = unknown_counts.get(cell, 0) + 1
-            continue
-        number = float(match.group(1))
-        if free["min"] <= number <= free["max"]:
-            result[i] = number
-            parsed.append(cell)
+    numbers, parsed, out_of_range, refused, unknown_labels = [], [], [], [], []
+    for label in factor.labels:
+        number, kind = np.nan, "label"
+        if label in labels:
+            number = labels[label]
+        elif label.casefold() in missing_labels:
+            kind = "refused"
+        elif (match := _NUMBER_TEXT.match(label) if free else None) is None:
+            kind = "unknown"
+        elif free["min"] <= float(match.group(1)) <= free["max"]:
+            number, kind = float(match.group(1)), "parsed"
         else:
-            out_of_range.append(cell)
-    recodes = []
-    if parsed:
-        recodes.append(_recode(variable, column, "free-text number parsed", pd.Series(parsed)))
-    if out_of_range:
-        recodes.append(_recode(
-            variable, column,
-            f"out of range (outside {free['min']}-{free['max']}) set to missing",
-            pd.Series(out_of_range),
-        ))
-    if refused:
-        recodes.append(_recode(variable, column, "refusal set to missing", pd.Series(refused)))
-    unknown = [_Unknown(column, variable.name, unknown_counts)] if unknown_counts else []
-    series = pd.Series(result, dtype="Float64")
-    return {variable.name: series}, recodes, unknown
-
-
-def _recode(variable: Variable, column: str, action: str, values: pd.Series) -> Recode:
-    examples = tuple(str(v) for v in pd.unique(values.astype(str))[:5])
-    return Recode(variable.name, column, action, len(values), examples)
+            kind = "out of range"
+        numbers.append(number)
+        parsed.append(kind == "parsed")
+        out_of_range.append(kind == "out of range")
+        refused.append(kind == "refused")
+        unknown_labels.append(kind == "unknown")
+    recodes = [r for r in (
+        _recode_of(variable, column, "free-text number parsed", factor, parsed),
+        _recode_of(variable, column,
+                   f"out of range (outside {free['min']}-{free['max']}) set to missing"
+                   if free else "", factor, out_of_range),
+        _recode_of(variable, column, "refusal set to missing", factor, refused),
+    ) if r is not None]
+    unknown = []
+    if any(unknown_labels):
+        picked = [i for i, bad in enumerate(unknown_labels) if bad]
+        unknown.append(_Unknown(column, variable.name, _counted(
+            [factor.labels[i] for i in picked], [factor.counts[i] for i in picked])))
+    result = factor.spread(np.asarray(numbers, dtype=float), np.nan).astype(float)
+    return {variable.name: pd.Series(result, dtype="Float64")}, recodes, unknown
 
 
 def _map_question(raw: pd.DataFrame, variable: Variable, question: Question):
@@ -515,4 +560,3 @@ def _map_question(raw: pd.DataFrame, variable: Variable, question: Question):
     if question.kind == "single":
         return _map_single(raw, variable, question)
     return _map_multi(raw, variable, question)
-

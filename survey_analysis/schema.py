@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from survey_analysis.variables import canonical_variables
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 # Columns every canonical table has besides the variables, with what a source maps to them.
 FRAME_COLUMNS = {
@@ -26,6 +29,10 @@ class SchemaError(ValueError):
 
 @cache
 def respondent_schema() -> pa.DataFrameSchema:
+    # pandera is imported here, not at the top: it takes ~0.3 s, and a table served from the
+    # cache (survey_analysis.cache) was validated when it was built.
+    import pandera.pandas as pa
+
     columns = {
         "respondent_id": pa.Column("string", unique=True, nullable=False),
         "person_key": pa.Column("string", nullable=True),
@@ -49,6 +56,8 @@ def respondent_schema() -> pa.DataFrameSchema:
 
 def validate_respondents(table: pd.DataFrame, where: str = "") -> pd.DataFrame:
     """Check a canonical table; raise :class:`SchemaError` listing failing columns and values."""
+    import pandera.pandas as pa
+
     try:
         return respondent_schema().validate(table, lazy=True)
     except pa.errors.SchemaErrors as errors:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,7 +13,16 @@ from survey_analysis.cleaning import CleaningLog, clean_respondents
 from survey_analysis.codebook import Codebook, apply_codebook
 from survey_analysis.population import select_population
 from survey_analysis.schema import FRAME_COLUMNS, validate_respondents
-from survey_analysis.sources import LocatedFile, Source, get_source, read_wave_files
+from survey_analysis.sources import (
+    LocatedFile,
+    Source,
+    SourceError,
+    describe_file,
+    get_source,
+    locate_file,
+    parse_csv,
+    read_bytes,
+)
 
 
 @dataclass(frozen=True)
@@ -89,24 +100,32 @@ def _typed(raw: pd.DataFrame, column: str, dtype: str, where: str, codebook: Cod
     return numbers.astype("Float64")
 
 
+def raw_columns(codebook: Codebook) -> list[str]:
+    """The raw columns a codebook reads (the only ones converted from the CSV)."""
+    needed = [c for q in codebook.questions.values() for c in q.raw_columns]
+    return list(dict.fromkeys([*needed, *(c for c in codebook.columns.values() if c)]))
+
+
 def load_wave(
     source: str,
     wave: str,
     population: str | None = None,
     data_dir: str | os.PathLike | None = None,
+    cache: bool = True,
 ) -> SurveyWave:
     """Load one wave of a source: read, map through its codebook, clean, select the population.
+
+    The cleaned table comes from the cache (:mod:`survey_analysis.cache`) when nothing it is
+    made from changed; ``cache=False`` always reads the raw files (and leaves the cache alone).
 
     >>> w = load_wave("demo", "2018-h2")  # doctest: +SKIP
     >>> w.cleaning_log.to_frame()          # doctest: +SKIP
     """
     src = get_source(source)
     codebook = src.codebook(wave)
-    raw, files = read_wave_files(src, wave, data_dir)
-    where = str(files[0].path) if files else codebook.path
-    table, recodes = to_canonical(raw, codebook, where)
-    cleaned, log = clean_respondents(table, src.cleaning, recodes)
+    cleaned, log, files = cleaned_table(src, wave, codebook, data_dir, use_cache=cache)
     name = population or src.default_population
+    where = str(files[0].path) if files else codebook.path
     try:
         respondents, entry = select_population(cleaned, name, src.populations)
     except ValueError as error:  # name the wave and file: the definition is in sources.yaml
@@ -122,3 +141,44 @@ def load_wave(
         cleaning_log=CleaningLog((*log, entry)),
         files=tuple(files),
     )
+
+
+def cleaned_table(
+    src: Source, wave: str, codebook: Codebook, data_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+) -> tuple[pd.DataFrame, CleaningLog, list[LocatedFile]]:
+    """A wave's cleaned canonical table, its cleaning log and its input files, from the cache
+    when its key (raw files' digests, codebook, source, code, versions) matches."""
+    from survey_analysis import cache
+
+    paths = [(file, locate_file(src, wave, file, data_dir)) for file in codebook.files]
+    contents: dict[str, bytes] = {}
+    files = []
+    for file, path in paths:
+        digest = cache.known_digest(path, file.name) if use_cache else None
+        if digest is None:
+            started = time.time_ns()
+            contents[file.name] = read_bytes(path, file.name)
+            digest = hashlib.sha256(contents[file.name]).hexdigest()
+            if use_cache:
+                cache.remember_digest(path, file.name, digest, started)
+        files.append(describe_file(file, path, digest))
+    responses = next((i for i, (file, _) in enumerate(paths) if file.role == "responses"), None)
+    if responses is None:
+        raise SourceError(f"codebook {codebook.path} lists no file with role 'responses'")
+    if use_cache:
+        digests = [(f.name, f.sha256) for f in files]
+        parts = cache.key_parts(src, codebook, digests)
+        key = cache.key_of(parts)
+        hit = cache.read_table(src.name, wave, key)
+        if hit is not None:
+            return hit.cleaned, CleaningLog(hit.log), files
+    file, path = paths[responses]
+    content = contents.get(file.name)
+    raw = parse_csv(content if content is not None else read_bytes(path, file.name), codebook,
+                    path, raw_columns(codebook))
+    table, recodes = to_canonical(raw, codebook, str(path))
+    cleaned, log = clean_respondents(table, src.cleaning, recodes)
+    if use_cache:
+        cache.write_table(src.name, wave, key, cleaned, log, parts)
+    return cleaned, log, files

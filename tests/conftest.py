@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from functools import cache
 from pathlib import Path
 
 import pytest
+
+# Tests (and the notebook kernels they start) never touch the user's table cache.
+os.environ["SURVEY_CACHE_DIR"] = tempfile.mkdtemp(prefix="survey-test-cache-")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"

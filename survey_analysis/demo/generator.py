@@ -654,14 +654,67 @@ def to_csv_gz_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def write_demo_waves(
-    out_dir: str | Path = Path("data") / "demo", waves: Iterable[str] | None = None
+    out_dir: str | Path = Path("data") / "demo", waves: Iterable[str] | None = None,
+    respondents: int | None = None,
 ) -> list[Path]:
-    """Write ``<out_dir>/<wave>.csv.gz`` for each wave (default: all demo waves)."""
+    """Write ``<out_dir>/<wave>.csv.gz`` for each wave (default: all demo waves); with
+    ``respondents``, each wave resized to that many rows (:func:`scaled_calibration`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    chosen = list(DEMO_WAVES if waves is None else waves)
+    calibration = scaled_calibration(respondents, chosen) if respondents else None
     written = []
-    for wave in DEMO_WAVES if waves is None else waves:
+    for wave in chosen:
         path = out / f"{wave}.csv.gz"
-        path.write_bytes(to_csv_gz_bytes(generate_wave(wave)))
+        path.write_bytes(to_csv_gz_bytes(generate_wave(wave, calibration)))
         written.append(path)
     return written
+
+
+_EXTRA_ROWS = ("blank_rows", "duplicate_submissions", "speeders",
+               "inconsistent_no_with_frameworks", "inconsistent_none_with_framework")
+
+
+def planned_rows(wave: str, calibration: Mapping[str, Any] | None = None) -> int:
+    """Rows of a wave's export: its clean respondents plus the added messy rows."""
+    cal = calibration if calibration is not None else _load_calibration_cached()
+    wave_cfg = cal["waves"][wave]
+    plan = planned_mess_counts(wave, cal)
+    return int(wave_cfg["n_ml"]) + int(wave_cfg["n_non_ml"]) + sum(plan[k] for k in _EXTRA_ROWS)
+
+
+def _rows_with(calibration: dict[str, Any], wave: str, n_non_ml: int) -> int:
+    trial = {**calibration, "waves": {**calibration["waves"],
+                                      wave: {**calibration["waves"][wave], "n_non_ml": n_non_ml}}}
+    return planned_rows(wave, trial)
+
+
+def scaled_calibration(respondents: int, waves: Iterable[str] | None = None,
+                       calibration: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The calibration with each wave resized to ``respondents`` rows (for scale tests).
+
+    ML/DS and other respondents keep their ratio and every mess kind its rate, so the figures
+    stay on their targets up to sampling noise; the row count is exact unless rounding of the
+    mess counts skips it (then the nearest count).
+    """
+    if respondents < 100:
+        raise ValueError(f"--respondents must be at least 100, got {respondents}")
+    cal = copy.deepcopy(dict(calibration if calibration is not None
+                             else _load_calibration_cached()))
+    for wave in DEMO_WAVES if waves is None else waves:
+        wave_cfg = cal["waves"][wave]
+        factor = respondents / planned_rows(wave, cal)
+        ml = int(wave_cfg["n_ml"])
+        wave_cfg["n_ml"] = max(1, round(ml * factor))
+        wave_cfg["n_non_ml"] = max(1, round(int(wave_cfg["n_non_ml"]) * factor))
+        for _ in range(50):  # the messy rows grow with the clean ones: settle the remainder
+            missing = respondents - planned_rows(wave, cal)
+            if abs(missing) <= 2:
+                break
+            wave_cfg["n_non_ml"] += round(missing * 0.9)
+        # Rounding of the mess counts can skip a total: take the nearest one around.
+        base = int(wave_cfg["n_non_ml"])
+        wave_cfg["n_non_ml"] = min(
+            range(base - 3, base + 4),
+            key=lambda n, w=wave: (abs(_rows_with(cal, w, n) - respondents), n))
+    return cal

@@ -135,8 +135,13 @@ def source_spec(source: str) -> dict[str, Any]:
     return registry[source]
 
 
+# Where the table cache lives does not change any page (the cache is keyed on content).
+_ENV_NOT_STEERING = {"SURVEY_CACHE_DIR"}
+
+
 def survey_env() -> dict[str, str]:
-    return {k: v for k, v in sorted(os.environ.items()) if k.startswith("SURVEY_")}
+    return {k: v for k, v in sorted(os.environ.items())
+            if k.startswith("SURVEY_") and k not in _ENV_NOT_STEERING}
 
 
 def stat_record(paths: Iterable[Path]) -> dict[str, list[int]]:

@@ -6,6 +6,7 @@ import copy
 import html
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import nbformat
@@ -60,21 +61,18 @@ _HEADING = re.compile(r"<h2 id=\"([^\"]+)\">(.*?)(?:<a class=\"anchor-link\".*?<
 
 def table_of_contents(page: str) -> list[tuple[str, str]]:
     """(anchor, title) of every level-2 heading in the page, in order."""
-    # The template escapes the titles again, so entities are decoded here (once, not twice).
+    # The contents list escapes the titles again, so entities are decoded here (once, not twice).
     return [(html.unescape(anchor), html.unescape(re.sub(r"<[^>]+>", "", title)).strip())
             for anchor, title in _HEADING.findall(page)]
 
 
-def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) -> str:
-    """Render an executed notebook as a self-contained article page.
+# A contents entry the first pass renders in place of the real list (see export_html).
+_TOC_MARK = "survey-analysis-contents-placeholder"
 
-    ``page`` holds what the template shows around the notebook: provenance, links, captions. The
-    template escapes every value of ``page``, sanitizes every HTML and Markdown output, and gives
-    the page a Content-Security-Policy that allows no script and no network.
-    """
-    nb = copy.deepcopy(nb)
-    page = {**page, "content_security_policy": CONTENT_SECURITY_POLICY}
-    nb.metadata["title"] = title
+
+@cache
+def _exporter() -> HTMLExporter:
+    """One exporter per process: its compiled templates are reused by every page."""
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(templates_dir())],
@@ -87,8 +85,29 @@ def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) 
         TagRemovePreprocessor(remove_cell_tags=REMOVED_CELL_TAGS), enabled=True
     )
     exporter.register_preprocessor(ReaderOutputs(), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"page": dict(page), "toc": []})
-    toc = table_of_contents(body)
-    # The contents list is built from the rendered headings, so a second pass places it.
-    body, _ = exporter.from_notebook_node(nb, resources={"page": dict(page), "toc": toc})
-    return body
+    return exporter
+
+
+def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) -> str:
+    """Render an executed notebook as a self-contained article page.
+
+    ``page`` holds what the template shows around the notebook: provenance, links, captions. The
+    template escapes every value of ``page``, sanitizes every HTML and Markdown output, and gives
+    the page a Content-Security-Policy that allows no script and no network. The contents list
+    comes from the rendered headings, so the page is rendered with a placeholder entry that is
+    then replaced by the (escaped) list: one conversion, not two.
+    """
+    page = {**page, "content_security_policy": CONTENT_SECURITY_POLICY}
+    # nbconvert copies the notebook before preprocessing: only the metadata needs a copy here.
+    nb = nbformat.from_dict({**nb, "metadata": {**nb.metadata, "title": title}})
+    exporter = _exporter()
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"page": dict(page), "toc": [(_TOC_MARK, _TOC_MARK)]})
+    placeholder = f'<li><a href="#{_TOC_MARK}">{_TOC_MARK}</a></li>'
+    toc = table_of_contents(body.replace(placeholder, ""))
+    if body.count(placeholder) != 1 or not toc:  # no headings (or a template without the list)
+        body, _ = exporter.from_notebook_node(nb, resources={"page": dict(page), "toc": toc})
+        return body
+    items = "".join(f'<li><a href="#{html.escape(anchor)}">{html.escape(text)}</a></li>'
+                    for anchor, text in toc)
+    return body.replace(placeholder, items)
