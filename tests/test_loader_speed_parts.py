@@ -53,11 +53,13 @@ def test_only_requested_columns_are_returned_and_question_rows_skipped():
     assert frame.to_dict("list") == {"a": ["1", "4"], "c": ["3", "6"]}
 
 
-def test_repeated_header_names_get_pandas_suffixes():
+def test_repeated_header_names_are_an_error_naming_their_positions():
+    # pandas would rename them q.1, q.2 and a codebook would read whichever it names (issue 10).
     content = b"q,q,r,q\n1,2,3,4\n"
-    frame = parse_csv(content, _book(), Path("f.csv"))
-    assert list(frame.columns) == list(_pandas(content).columns) == ["q", "q.1", "r", "q.2"]
-    assert frame.iloc[0].tolist() == ["1", "2", "3", "4"]
+    assert list(_pandas(content).columns) == ["q", "q.1", "r", "q.2"]
+    with pytest.raises(SourceError, match=r"f.csv: column named more than once: 'q' at "
+                                          r"positions 1, 2, 4"):
+        parse_csv(content, _book(), Path("f.csv"))
 
 
 def test_iso_8859_1_file_is_decoded():
@@ -81,7 +83,8 @@ def test_unknown_encoding_names_the_codebook_setting():
 
 
 def test_ragged_row_names_the_file():
-    with pytest.raises(SourceError, match=r"^/data/f\.csv: not a readable CSV file: .*columns"):
+    with pytest.raises(SourceError, match=r"^/data/f\.csv: not a readable CSV file: record 3 "
+                                          r"\(counting the header as 1\) has 3 fields, the header 2"):
         parse_csv(b"a,b\n1,2\n3,4,5\n", _book(), Path("/data/f.csv"))
 
 
