@@ -83,8 +83,9 @@ def test_unknown_encoding_names_the_codebook_setting():
 
 
 def test_ragged_row_names_the_file():
-    with pytest.raises(SourceError, match=r"^/data/f\.csv: not a readable CSV file: record 3 "
-                                          r"\(counting the header as 1\) has 3 fields, the header 2"):
+    expected = (r"^/data/f\.csv: not a readable CSV file: record 3 \(counting the header as 1\) "
+                r"has 3 fields, the header 2")
+    with pytest.raises(SourceError, match=expected):
         parse_csv(b"a,b\n1,2\n3,4,5\n", _book(), Path("/data/f.csv"))
 
 
