@@ -24,8 +24,13 @@ class SchemaError(ValueError):
     """The canonical table breaks its schema; the message names the columns and bad values."""
 
 
-@cache
 def respondent_schema() -> pa.DataFrameSchema:
+    """The schema for the active variables (a project may add some)."""
+    return _schema_for(tuple(canonical_variables().values()))
+
+
+@cache
+def _schema_for(variables: tuple) -> pa.DataFrameSchema:
     columns = {
         "respondent_id": pa.Column("string", unique=True, nullable=False),
         "person_key": pa.Column("string", nullable=True),
@@ -33,7 +38,7 @@ def respondent_schema() -> pa.DataFrameSchema:
         "duration_seconds": pa.Column("Float64", pa.Check.ge(0), nullable=True),
         "weight": pa.Column("Float64", pa.Check.gt(0), nullable=False),
     }
-    for variable in canonical_variables().values():
+    for variable in variables:
         if variable.kind == "multi":
             for column in variable.columns:
                 columns[column] = pa.Column("boolean", nullable=column != variable.answered_column)

@@ -12,6 +12,7 @@ from survey_analysis.codebook import Codebook, apply_codebook
 from survey_analysis.population import select_population
 from survey_analysis.schema import FRAME_COLUMNS, validate_respondents
 from survey_analysis.sources import LocatedFile, Source, get_source, read_wave_files
+from survey_analysis.timestamps import to_iso
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,11 @@ def to_canonical(raw: pd.DataFrame, codebook: Codebook, where: str = "") -> tupl
     n = len(raw)
     for column, dtype in FRAME_COLUMNS.items():
         raw_column = codebook.columns.get(column)
-        if raw_column:
+        if raw_column and column == "submitted_at":  # read with the declared format
+            frame[column] = to_iso(raw[raw_column], codebook.read.get("timestamp_format"),
+                                   where or codebook.path, raw_column,
+                                   2 + int(codebook.read.get("question_rows", 0)))
+        elif raw_column:
             frame[column] = raw[raw_column].reset_index(drop=True).astype(dtype)
         elif column == "respondent_id":
             frame[column] = pd.Series([f"row{i + 1}" for i in range(n)], dtype="string")

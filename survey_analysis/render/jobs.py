@@ -224,14 +224,17 @@ def current_fingerprint(job: RenderJob) -> tuple[dict[str, Any], list[Path]]:
     codebooks = {}
     for wave in waves:
         for path in fp.codebook_chain(job.source, wave):
-            codebooks[str(path.relative_to(fp.codebooks_dir()))] = fp.sha256_file(path)
+            codebooks[fp.codebook_label(path)] = fp.sha256_file(path)
             hashed.append(path)
+    project = fp.project_files()  # a project's sources.yaml, variables.yaml, project file
+    hashed += list(project.values())
     current = {
         "notebook": fp.sha256_file(job.notebook),
         "parameters": dict(job.parameters),
         "page": page_options(job),
         "input_files": inputs,
         "codebooks": codebooks,
+        "project_files": {name: fp.sha256_file(path) for name, path in project.items()},
         "package_version": fp.package_version(),
         "package_digest": fp.package_digest(),
     }

@@ -1,0 +1,729 @@
+"""``survey-report check``: every config file against its schema, every raw file against its codebook.
+
+Each problem is one :class:`Problem`, printed as ``file:line: key: what is wrong, what was
+expected``. Schema checks come from the pydantic models in :mod:`survey_analysis.config_models`
+(unknown keys get a did-you-mean from :func:`difflib.get_close_matches`); the cross-file rules
+(populations, profiles, label targets, wave ids) are here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import os
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from survey_analysis import config_models as cm
+from survey_analysis.project import (
+    PROJECT_FILE,
+    Project,
+    active_project,
+    builtin_sources_file,
+    codebook_folder,
+    source_files,
+    variables_files,
+)
+from survey_analysis.yaml_lines import (
+    KeyPath,
+    Marked,
+    YamlSyntaxError,
+    load_marked,
+    load_with_extends,
+)
+
+TODO = "TODO"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong, where it is, and what was expected."""
+
+    file: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class ConfigError(ValueError):
+    """Configuration problems; the message lists each as ``file:line: key: message``."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def raise_if(problems: Sequence[Problem]) -> None:
+    if problems:
+        raise ConfigError(problems)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` did you mean 'x'?`` for the closest choice, or nothing."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" did you mean {close[0]!r}?" if close else ""
+
+
+def _dotted(loc: KeyPath) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _at(marked: Marked, loc: KeyPath, message: str, fallback: Path | None = None) -> Problem:
+    path, line = marked.where(loc)
+    return Problem(str(path or fallback or "?"), line, _dotted(loc), message)
+
+
+# --- schema validation with lines --------------------------------------------------------------
+
+
+def _strip(tp: Any) -> Any:
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def _union_members(tp: Any) -> tuple[Any, ...]:
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return typing.get_args(tp)
+    return (tp,)
+
+
+def _models_in(tp: Any) -> list[type[BaseModel]]:
+    return [m for m in map(_strip, _union_members(_strip(tp)))
+            if inspect.isclass(m) and issubclass(m, BaseModel)]
+
+
+def _step(tp: Any, part: Any) -> Any:
+    """The type found one location step (a key, an index, or a union tag) inside ``tp``."""
+    tp = _strip(tp)
+    members = [_strip(m) for m in _union_members(tp) if m is not type(None)]
+    if len(members) > 1:
+        tagged = [m for m in members if inspect.isclass(m) and issubclass(m, BaseModel)
+                  and "kind" in m.model_fields
+                  and part in typing.get_args(m.model_fields["kind"].annotation)]
+        if tagged:
+            return tagged[0]
+        structured = [m for m in members if typing.get_origin(m) in (dict, list)
+                      or (inspect.isclass(m) and issubclass(m, BaseModel))]
+        if len(structured) != 1:
+            return None
+        members = structured
+    tp = members[0] if members else None
+    if inspect.isclass(tp) and issubclass(tp, BaseModel):
+        field = tp.model_fields.get(str(part))
+        return field.annotation if field is not None else None
+    origin = typing.get_origin(tp)
+    if origin is dict:
+        return typing.get_args(tp)[1]
+    if origin is list:
+        return typing.get_args(tp)[0]
+    return None
+
+
+def _resolve(root: Any, loc: Sequence[Any]) -> Any:
+    tp = root
+    for part in loc:
+        if tp is None:
+            return None
+        tp = _step(tp, part)
+    return tp
+
+
+def _allowed_keys(root: Any, loc: KeyPath) -> list[str]:
+    """The keys the schema allows at ``loc`` (pydantic's locations include union tags)."""
+    models = _models_in(_resolve(root, loc)) if _resolve(root, loc) is not None else []
+    return list(models[0].model_fields) if len(models) == 1 else []
+
+
+def _data_loc(data: Any, loc: Sequence[Any]) -> KeyPath:
+    """Pydantic's location with the union tags (which are not keys of the data) removed."""
+    out: list[Any] = []
+    node = data
+    for i, part in enumerate(loc):
+        if (isinstance(node, Mapping) and part in node) or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
+            out.append(part)
+            node = node[part]
+        elif i == len(loc) - 1:
+            out.append(part)  # a missing key: named, at its parent's line
+    return tuple(out)
+
+
+def _describe(tp: Any) -> str:
+    tp = _strip(tp)
+    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+    members = [m for m in _union_members(tp) if m is not type(None)]
+    if len(members) == 1 and members[0] in names:
+        return names[members[0]]
+    origin = typing.get_origin(tp)
+    if origin is dict:
+        return "a mapping"
+    if origin is list:
+        return "a list"
+    if _models_in(tp):
+        return "a mapping"
+    return str(tp).replace("typing.", "")
+
+
+def schema_problems(marked: Marked, root: Any, prefix: KeyPath = ()) -> list[Problem]:
+    """Validate ``marked.data`` (at ``prefix``) against ``root``; one problem per pydantic error."""
+    data = marked.data
+    for part in prefix:
+        data = data[part]
+    try:
+        TypeAdapter(root).validate_python(data)
+    except ValidationError as errors:
+        return [_problem(marked, root, prefix, data, e) for e in errors.errors()]
+    return []
+
+
+def _problem(marked: Marked, root: Any, prefix: KeyPath, data: Any, error: Mapping) -> Problem:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    where = (*prefix, *_data_loc(data, loc))
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(root, loc[:-1])
+        key = loc[-1]
+        message = f"unknown key {key!r};{did_you_mean(key, allowed)} expected one of: " \
+                  f"{', '.join(allowed)}"
+        return _at(marked, where, message.replace("; expected", ", expected"))
+    if kind == "missing":
+        parent = _allowed_field(root, loc)
+        return _at(marked, where, f"missing required key {loc[-1]!r}, expected "
+                                  f"{_describe(parent) if parent is not None else 'a value'}")
+    if kind == "union_tag_invalid":
+        expected = error.get("ctx", {}).get("expected_tags", "")
+        tag = error.get("ctx", {}).get("tag", "")
+        choices = [t.strip().strip("'") for t in str(expected).split(",")]
+        return _at(marked, (*where, "kind"),
+                   f"unknown kind {tag!r};{did_you_mean(tag, choices)} expected one of: "
+                   f"{', '.join(choices)}".replace("; expected", ", expected"))
+    if kind == "union_tag_not_found":
+        return _at(marked, where, "missing required key 'kind', expected one of: "
+                                  "single, multi_delimited, multi_columns, number")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        got = error.get("input")
+        return _at(marked, where, f"{got!r} is not allowed,{did_you_mean(got, _literals(expected))}"
+                                  f" expected {expected}".replace(",  did", ", did"))
+    got = error.get("input")
+    return _at(marked, where, f"{error['msg'][0].lower()}{error['msg'][1:]}, got {got!r}")
+
+
+def _literals(expected: str) -> list[str]:
+    return [t.strip().strip("'") for t in expected.replace(" or ", ",").split(",") if t.strip()]
+
+
+def _allowed_field(root: Any, loc: KeyPath) -> Any:
+    return _resolve(root, loc)
+
+
+# --- reading config files as marked documents --------------------------------------------------
+
+
+def read_marked(path: Path, problems: list[Problem]) -> Marked | None:
+    try:
+        return load_marked(path)
+    except YamlSyntaxError as error:
+        problems.append(Problem(str(error.path), error.line, "", error.message))
+    except OSError as error:
+        problems.append(Problem(str(path), None, "", f"cannot be read: {error.strerror}"))
+    return None
+
+
+def check_project_file(project: Project) -> list[Problem]:
+    problems: list[Problem] = []
+    marked = read_marked(project.config_file, problems)
+    if marked is None:
+        return problems
+    if not isinstance(marked.data, Mapping):
+        return [Problem(str(project.config_file), 1, "", "expected a mapping of keys "
+                        "(name, default_source, description)")]
+    problems += schema_problems(marked, cm.ProjectFile)
+    default = marked.data.get("default_source")
+    if default and default not in source_files():
+        problems.append(_at(marked, ("default_source",),
+                            f"no source {default!r};{did_you_mean(default, source_files())} "
+                            f"expected one of: {', '.join(source_files())}"
+                            .replace("; expected", ", expected")))
+    return problems
+
+
+def check_variables_file(path: Path, builtin: Mapping[str, Any] | None = None) -> list[Problem]:
+    """A ``variables.yaml``: schema, and a redefined built-in variable must keep its kind."""
+    problems: list[Problem] = []
+    marked = read_marked(path, problems)
+    if marked is None:
+        return problems
+    if not isinstance(marked.data, Mapping):
+        return [Problem(str(path), 1, "", "expected a mapping of variable names")]
+    problems += schema_problems(marked, dict[str, cm.VariableSpec])
+    for name, spec in marked.data.items():
+        if builtin and name in builtin and isinstance(spec, Mapping):
+            if spec.get("kind") != builtin[name].kind:
+                problems.append(_at(marked, (name, "kind"),
+                                    f"{name!r} is a built-in {builtin[name].kind} variable; a "
+                                    f"project may add options or values to it, not change its "
+                                    f"kind to {spec.get('kind')!r}"))
+        if isinstance(spec, Mapping) and spec.get("kind") == "multi" and not spec.get("options") \
+                and not (builtin and name in builtin):
+            problems.append(_at(marked, (name,), "a multi variable needs options, expected "
+                                                 "options: {key: label, ...}"))
+    return problems
+
+
+def _variables() -> dict[str, Any]:
+    from survey_analysis.variables import canonical_variables
+
+    return canonical_variables()
+
+
+def _column_owner(column: str, variables: Mapping[str, Any]) -> Any:
+    for variable in variables.values():
+        if column in variable.columns:
+            return variable
+    return None
+
+
+def _all_columns(variables: Mapping[str, Any]) -> list[str]:
+    return [c for v in variables.values() for c in v.columns]
+
+
+def check_sources_file(path: Path, names: Iterable[str] | None = None) -> list[Problem]:
+    """A ``sources.yaml``: each source's schema, its populations, profiles and cleaning rules."""
+    problems: list[Problem] = []
+    marked = read_marked(path, problems)
+    if marked is None:
+        return problems
+    if not isinstance(marked.data, Mapping):
+        return [Problem(str(path), 1, "", "expected a mapping of source names")]
+    try:
+        variables = _variables()
+    except ConfigError as error:
+        return list(error.problems)
+    for name in names if names is not None else marked.data:
+        spec = marked.data.get(name)
+        if not isinstance(spec, Mapping):
+            problems.append(_at(marked, (name,), "expected a mapping (title, publisher, "
+                                                 "licence, ...)"))
+            continue
+        problems += schema_problems(marked, cm.SourceSpec, (name,))
+        problems += _source_rules(marked, name, spec, variables)
+    return problems
+
+
+def _source_rules(marked: Marked, name: str, spec: Mapping, variables: Mapping) -> list[Problem]:
+    problems = []
+    populations = spec.get("populations") or {}
+    for pop, pdef in populations.items() if isinstance(populations, Mapping) else ():
+        if not isinstance(pdef, Mapping):
+            continue
+        loc = (name, "populations", pop)
+        problems += _category_in(marked, (*loc, "category_in"), pdef.get("category_in"),
+                                 variables)
+        for column in (pdef.get("option_selected") or {}):
+            if not _is_option_column(column, variables):
+                problems.append(_at(marked, (*loc, "option_selected", column),
+                                    _unknown_column(column, variables, "an option column")))
+    default = spec.get("default_population", "all")
+    known_pops = list(populations) if populations else ["all"]
+    if default not in known_pops:
+        problems.append(_at(marked, (name, "default_population"),
+                            f"no population {default!r};{did_you_mean(default, known_pops)} "
+                            f"expected one of: {', '.join(known_pops)}"
+                            .replace("; expected", ", expected")))
+    for pid, profile in (spec.get("profiles") or {}).items():
+        if not isinstance(profile, Mapping):
+            continue
+        loc = (name, "profiles", pid)
+        if not any(k in profile for k in ("indicator", "mean", "all_of")):
+            problems.append(_at(marked, loc, "a profile needs one of indicator, mean or all_of"))
+        if "indicator" in profile:
+            problems += _indicator(marked, (*loc, "indicator"), profile["indicator"], variables)
+        if "mean" in profile:
+            variable = variables.get(profile["mean"])
+            if variable is None or variable.kind != "number":
+                numbers = [v.name for v in variables.values() if v.kind == "number"]
+                problems.append(_at(marked, (*loc, "mean"),
+                                    f"{profile['mean']!r} is not a number variable;"
+                                    f"{did_you_mean(profile['mean'], numbers)} expected one of: "
+                                    f"{', '.join(numbers)}".replace("; expected", ", expected")))
+        for i, condition in enumerate(profile.get("all_of") or ()):
+            if isinstance(condition, Mapping):
+                if "indicator" in condition:
+                    problems += _indicator(marked, (*loc, "all_of", i, "indicator"),
+                                           condition["indicator"], variables)
+                problems += _category_in(marked, (*loc, "all_of", i, "category_in"),
+                                         condition.get("category_in"), variables)
+    cleaning = spec.get("cleaning") or {}
+    if isinstance(cleaning, Mapping):
+        for i, ignored in enumerate(cleaning.get("blank_ignores") or ()):
+            if ignored not in variables:
+                problems.append(_at(marked, (name, "cleaning", "blank_ignores", i),
+                                    _unknown_variable(ignored, variables)))
+        for i, rule in enumerate(cleaning.get("inconsistent") or ()):
+            if not isinstance(rule, Mapping):
+                continue
+            loc = (name, "cleaning", "inconsistent", i)
+            if "answered" not in rule and "exclusive_option" not in rule:
+                problems.append(_at(marked, loc, "a rule needs `answered` or `exclusive_option`"))
+            if "answered" in rule:
+                variable = variables.get(rule["answered"])
+                if variable is None or variable.kind != "multi":
+                    problems.append(_at(marked, (*loc, "answered"),
+                                        _unknown_variable(rule["answered"], variables, "multi")))
+            problems += _category_in(marked, (*loc, "category_in"), rule.get("category_in"),
+                                     variables)
+            exclusive = rule.get("exclusive_option")
+            if isinstance(exclusive, Mapping):
+                problems += _option(marked, (*loc, "exclusive_option"), exclusive, variables)
+    return problems
+
+
+def _unknown_variable(name: Any, variables: Mapping, kind: str | None = None) -> str:
+    choices = [v.name for v in variables.values() if kind is None or v.kind == kind]
+    what = f"a {kind} variable" if kind else "a canonical variable"
+    return (f"no {what} {name!r};{did_you_mean(name, choices)} expected one of: "
+            f"{', '.join(choices)} (or add it to the project's variables.yaml)"
+            ).replace("; expected", ", expected")
+
+
+def _unknown_column(column: Any, variables: Mapping, what: str) -> str:
+    columns = _all_columns(variables)
+    return (f"no canonical column {column!r};{did_you_mean(column, columns)} expected "
+            f"{what} such as {', '.join(columns[:6])}, ...").replace("; expected", ", expected")
+
+
+def _is_option_column(column: str, variables: Mapping) -> bool:
+    owner = _column_owner(column, variables)
+    return owner is not None and owner.kind == "multi" and column != owner.answered_column
+
+
+def _indicator(marked: Marked, loc: KeyPath, column: Any, variables: Mapping) -> list[Problem]:
+    owner = _column_owner(str(column), variables)
+    if owner is None or owner.kind not in ("multi", "boolean"):
+        return [_at(marked, loc, _unknown_column(column, variables,
+                                                 "a yes/no column (an option or boolean)"))]
+    return []
+
+
+def _category_in(marked: Marked, loc: KeyPath, spec: Any, variables: Mapping) -> list[Problem]:
+    problems = []
+    if not isinstance(spec, Mapping):
+        return problems
+    for variable_name, values in spec.items():
+        variable = variables.get(variable_name)
+        if variable is None or variable.kind != "category":
+            problems.append(_at(marked, (*loc, variable_name),
+                                _unknown_variable(variable_name, variables, "category")))
+            continue
+        if variable.values is None or not isinstance(values, list):
+            continue
+        for i, value in enumerate(values):
+            if value not in variable.values:
+                problems.append(_at(marked, (*loc, variable_name, i),
+                                    f"{value!r} is not a category of {variable_name!r};"
+                                    f"{did_you_mean(value, variable.values)} expected one of: "
+                                    f"{', '.join(variable.values)}"
+                                    .replace("; expected", ", expected")))
+    return problems
+
+
+def _option(marked: Marked, loc: KeyPath, spec: Mapping, variables: Mapping) -> list[Problem]:
+    variable = variables.get(spec.get("variable"))
+    if variable is None or variable.kind != "multi":
+        return [_at(marked, (*loc, "variable"),
+                    _unknown_variable(spec.get("variable"), variables, "multi"))]
+    keys = [k for k, _ in variable.options]
+    if spec.get("option") not in keys:
+        return [_at(marked, (*loc, "option"),
+                    f"{variable.name!r} has no option {spec.get('option')!r};"
+                    f"{did_you_mean(spec.get('option'), keys)} expected one of: {', '.join(keys)}"
+                    .replace("; expected", ", expected"))]
+    return []
+
+
+# --- codebooks ---------------------------------------------------------------------------------
+
+
+def read_codebook_marked(path: Path, problems: list[Problem]) -> Marked | None:
+    try:
+        return load_with_extends(path)
+    except YamlSyntaxError as error:
+        problems.append(Problem(str(error.path), error.line, "", error.message))
+    return None
+
+
+def check_codebook(path: Path, source: str | None = None) -> list[Problem]:
+    """One wave's codebook (with its ``extends:`` chain): schema, wave id, variables, labels."""
+    problems: list[Problem] = []
+    path = Path(path)
+    marked = read_codebook_marked(path, problems)
+    if marked is None:
+        return problems
+    if not isinstance(marked.data, Mapping):
+        return [Problem(str(path), 1, "", "expected a mapping (source, wave, files, ...)")]
+    problems += schema_problems(marked, cm.CodebookSpec)
+    data = marked.data
+    wave, stem = data.get("wave"), path.stem
+    if wave is not None and str(wave) != stem:
+        problems.append(_at(marked, ("wave",), f"wave {str(wave)!r} differs from the file name "
+                                               f"{path.name}, expected wave: {stem!r}"))
+    expected_source = source or path.parent.name
+    if data.get("source") is not None and str(data["source"]) != expected_source:
+        problems.append(_at(marked, ("source",),
+                            f"source {data['source']!r} differs from the folder "
+                            f"{path.parent.name}/, expected source: {expected_source!r}"))
+    try:
+        variables = _variables()
+    except ConfigError as error:
+        return problems + list(error.problems)
+    for name, spec in (data.get("variables") or {}).items():
+        loc = ("variables", name)
+        variable = variables.get(name)
+        if variable is None:
+            problems.append(_at(marked, loc, _unknown_variable(name, variables)))
+            continue
+        if isinstance(spec, Mapping):
+            problems += _question_targets(marked, loc, variable, spec)
+    return problems
+
+
+def _question_targets(marked: Marked, loc: KeyPath, variable: Any, spec: Mapping) -> list[Problem]:
+    kind = spec.get("kind")
+    problems = []
+    if kind == "number":
+        if variable.kind != "number":
+            return [_at(marked, (*loc, "kind"), f"{variable.name!r} is a {variable.kind} "
+                                                "variable, expected a kind other than number")]
+        for label, value in (spec.get("labels") or {}).items():
+            if value == TODO:
+                problems.append(_at(marked, (*loc, "labels", label),
+                                    f"label {label!r} not mapped yet ({TODO}), expected the "
+                                    "number it stands for (e.g. a range's midpoint)"))
+        return problems
+    if variable.kind == "number":
+        return [_at(marked, (*loc, "kind"), f"{variable.name!r} is a number variable, "
+                                            "expected kind: number")]
+    if kind == "multi_columns":
+        targets = [((*loc, "columns", c, "option"), (e or {}).get("option"))
+                   for c, e in (spec.get("columns") or {}).items() if isinstance(e, Mapping)]
+    else:
+        targets = [((*loc, "labels", k), v) for k, v in (spec.get("labels") or {}).items()]
+        targets += [((*loc, "aliases", k), v) for k, v in (spec.get("aliases") or {}).items()]
+    for target_loc, target in targets:
+        label = target_loc[-1] if target_loc[-1] != "option" else target_loc[-2]
+        if target == TODO:
+            problems.append(_at(marked, target_loc,
+                                f"label {label!r} not mapped yet ({TODO}), expected "
+                                f"{_expected_target(variable)}"))
+            continue
+        if target is None:
+            continue
+        if variable.kind == "multi":
+            keys = [k for k, _ in variable.options]
+            if str(target) not in keys:
+                problems.append(_at(marked, target_loc,
+                                    f"{variable.name!r} has no option {target!r};"
+                                    f"{did_you_mean(target, keys)} expected one of: "
+                                    f"{', '.join(keys)}, or null".replace("; expected",
+                                                                          ", expected")))
+        elif variable.kind == "boolean" and not isinstance(target, bool):
+            problems.append(_at(marked, target_loc, f"{variable.name!r} is boolean, got "
+                                                    f"{target!r}, expected true, false or null"))
+        elif (variable.kind == "category" and variable.values is not None
+              and target not in variable.values):
+            problems.append(_at(marked, target_loc,
+                                f"{target!r} is not a category of {variable.name!r};"
+                                f"{did_you_mean(target, variable.values)} expected one of: "
+                                f"{', '.join(variable.values)}, or null"
+                                .replace("; expected", ", expected")))
+    return problems
+
+
+def _expected_target(variable: Any) -> str:
+    if variable.kind == "multi":
+        return "one of the options " + ", ".join(k for k, _ in variable.options) + ", or null"
+    if variable.kind == "boolean":
+        return "true, false or null"
+    if variable.values is not None:
+        return "one of " + ", ".join(variable.values) + ", or null"
+    return "the canonical value (text), or null"
+
+
+# --- raw files ---------------------------------------------------------------------------------
+
+
+def check_wave_data(source: str, wave: str, data_dir: str | os.PathLike | None = None
+                    ) -> list[Problem]:
+    """A wave's raw files against its codebook: files found, columns, labels, dates, numbers."""
+    from survey_analysis.codebook import CodebookError, _map_question
+    from survey_analysis.sources import SourceError, get_source, read_wave_files
+    from survey_analysis.timestamps import TimestampError, parse_timestamps
+
+    src = get_source(source)
+    codebook = src.codebook(source and wave)
+    path = Path(codebook.path)
+    marked = load_with_extends(path)
+    try:
+        raw, files = read_wave_files(src, wave, data_dir)
+    except (SourceError, CodebookError) as error:
+        first, *rest = str(error).splitlines()
+        return [_at(marked, ("files", 0, "name"), first + (" " + rest[-1] if rest else ""))]
+    data_file = str(files[0].path) if files else str(path)
+    skip = int(codebook.read.get("question_rows", 0))
+    problems = []
+    for column_key, column in codebook.columns.items():
+        if column and column not in raw.columns:
+            problems.append(_at(marked, ("columns", column_key),
+                                f"column {column!r} is not in {data_file}; expected one of its "
+                                f"columns:{did_you_mean(column, raw.columns)} "
+                                f"{', '.join(list(raw.columns)[:8])}, ..."))
+    variables = _variables()
+    for name, question in codebook.questions.items():
+        missing = [c for c in question.raw_columns if c not in raw.columns]
+        if missing:
+            key = "column" if question.kind != "multi_columns" else "columns"
+            problems.append(_at(marked, ("variables", name, key),
+                                f"column {missing[0]!r} is not in {data_file};"
+                                f"{did_you_mean(missing[0], raw.columns)} expected a column of "
+                                "the export".replace(";  did", "; did")))
+            continue
+        _, _, unknown = _map_question(raw, variables[name], question)
+        for item in unknown:
+            listed = ", ".join(f"{label!r} ({count} rows)"
+                               for label, count in list(item.counts.items())[:8])
+            more = f" and {len(item.counts) - 8} more" if len(item.counts) > 8 else ""
+            key = "labels" if question.kind != "multi_columns" else "columns"
+            if (*("variables", name, key),) not in marked.lines:
+                key = "column" if question.kind != "multi_columns" else "columns"
+            problems.append(_at(marked, ("variables", name, key),
+                                f"{data_file} column {item.column!r} has answers not in the "
+                                f"codebook: {listed}{more}; expected each listed under "
+                                f"variables.{name}.{'labels' if key != 'columns' else 'columns'}"
+                                " with its canonical value (or null)"))
+    stamp_column = codebook.columns.get("submitted_at")
+    if stamp_column and stamp_column in raw.columns:
+        try:
+            parse_timestamps(raw[stamp_column], codebook.read.get("timestamp_format"),
+                             where=data_file, column=stamp_column, first_line=2 + skip)
+        except TimestampError as error:
+            problems.append(_at(marked, ("read", "timestamp_format")
+                                if "timestamp_format" in codebook.read else ("columns",
+                                                                              "submitted_at"),
+                                str(error)))
+    for column_key in ("duration_seconds", "weight"):
+        column = codebook.columns.get(column_key)
+        if column and column in raw.columns:
+            problems += _numbers(marked, raw[column], column_key, column, data_file, skip)
+    return problems
+
+
+def _numbers(marked: Marked, values: Any, key: str, column: str, data_file: str,
+             skip: int) -> list[Problem]:
+    import pandas as pd
+
+    text = values.astype("string").str.strip()
+    parsed = pd.to_numeric(text, errors="coerce")
+    bad = text.notna() & (text != "") & parsed.isna()
+    if key == "weight":
+        bad |= parsed.notna() & (parsed <= 0)
+        bad |= text.isna() | (text == "")
+    if not bad.any():
+        return []
+    rows = [int(i) + 2 + skip for i in bad[bad].index[:3]]
+    examples = ", ".join(f"{text[i]!r} (line {row})" for i, row in zip(bad[bad].index[:3], rows,
+                                                                      strict=False))
+    expected = "a positive number on every row" if key == "weight" else "a number of seconds"
+    return [_at(marked, ("columns", key),
+                f"{data_file} column {column!r}: {int(bad.sum())} values are not numbers "
+                f"or out of range, e.g. {examples}; expected {expected}")]
+
+
+# --- the whole project -------------------------------------------------------------------------
+
+
+def check_config(project: Project | None = None) -> list[Problem]:
+    """Every configuration file the active project (and the built-in sources) is read from."""
+    from survey_analysis.variables import builtin_variables
+
+    project = project if project is not None else active_project()
+    problems: list[Problem] = []
+    if project is not None:
+        problems += check_project_file(project)
+    builtin = builtin_variables()
+    for path in variables_files():
+        problems += check_variables_file(path, builtin if path != variables_files()[0] else None)
+    if problems:
+        return problems  # the rest is judged against the variables
+    by_file: dict[Path, list[str]] = {}
+    for name, path in source_files().items():
+        by_file.setdefault(path, []).append(name)
+    for path, names in by_file.items():
+        problems += check_sources_file(path, names)
+    for name in source_files():
+        folder = codebook_folder(name)
+        if project is not None and project.root not in folder.parents and \
+                path_is_builtin(folder):
+            pass  # built-in codebooks are checked too: they are read the same way
+        if not folder.is_dir():
+            problems.append(Problem(str(folder), None, name,
+                                    f"source {name!r} has no codebooks folder, expected "
+                                    f"{folder}/<wave>.yaml"))
+            continue
+        for codebook in sorted(folder.glob("*.yaml")):
+            if not codebook.name.startswith("_"):
+                problems += check_codebook(codebook, name)
+    return problems
+
+
+def path_is_builtin(path: Path) -> bool:
+    return builtin_sources_file().parent in Path(path).parents
+
+
+def project_sources(project: Project | None) -> list[str]:
+    if project is None:
+        return []
+    return [n for n, p in source_files().items() if p == project.sources_file]
+
+
+def check_all(sources: Iterable[str] | None = None, waves: Iterable[str] | None = None,
+              data_dir: str | os.PathLike | None = None) -> list[Problem]:
+    """Config files, then the raw files of ``sources`` (default: the project's own sources)."""
+    problems = check_config()
+    if problems:
+        return problems
+    from survey_analysis.sources import get_source
+
+    chosen = list(sources) if sources is not None else project_sources(active_project())
+    for name in chosen:
+        source = get_source(name)
+        for wave in list(waves) if waves else source.waves:
+            problems += check_wave_data(name, wave, data_dir)
+    return problems
+
+
+def config_problems_for(path: Path) -> list[Problem]:
+    """The problems of one config file, by its role (used to explain a failed load)."""
+    path = Path(path)
+    if path.name == PROJECT_FILE:
+        project = active_project()
+        return check_project_file(project) if project else []
+    if path.name == "variables.yaml":
+        return check_variables_file(path)
+    if path.name == "sources.yaml":
+        return check_sources_file(path)
+    return check_codebook(path)
