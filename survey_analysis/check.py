@@ -321,8 +321,37 @@ def check_sources_file(path: Path, names: Iterable[str] | None = None) -> list[P
                                                  "licence, ...)"))
             continue
         problems += schema_problems(marked, cm.SourceSpec, (name,))
+        problems += _todos(marked, (name,))
         problems += _source_rules(marked, name, spec, variables)
     return problems
+
+
+def _todos(marked: Marked, prefix: KeyPath, skip: tuple[str, ...] = ()) -> list[Problem]:
+    """Values a draft left as TODO (label targets are reported with their variable instead)."""
+    problems = []
+    node = marked.data
+    for part in prefix:
+        node = node[part]
+    stack = [(prefix, node)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, Mapping):
+            stack += [((*loc, k), v) for k, v in value.items()
+                      if not (len(loc) == len(prefix) and k in skip)]
+        elif isinstance(value, list):
+            stack += [((*loc, i), v) for i, v in enumerate(value)]
+        elif isinstance(value, str) and value.strip() == TODO:
+            problems.append(_at(marked, loc, f"not filled in yet ({TODO}), expected "
+                                             f"{_TODO_EXPECTED.get(str(loc[-1]), 'a value')}"))
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+_TODO_EXPECTED = {
+    "licence": "the terms the data may be published under",
+    "title": "the survey's name as readers should see it",
+    "publisher": "who ran the survey",
+    "timestamp_format": "a strftime format such as '%d/%m/%Y %H:%M', or ISO8601",
+}
 
 
 def _source_rules(marked: Marked, name: str, spec: Mapping, variables: Mapping) -> list[Problem]:
@@ -487,6 +516,7 @@ def check_codebook(path: Path, source: str | None = None) -> list[Problem]:
         problems.append(_at(marked, ("source",),
                             f"source {data['source']!r} differs from the folder "
                             f"{path.parent.name}/, expected source: {expected_source!r}"))
+    problems += _todos(marked, (), skip=("variables",))
     try:
         variables = _variables()
     except ConfigError as error:

@@ -79,7 +79,7 @@ class RenderJob:
             parts += ["--wave", self.wave]
         if self.data_dir:
             parts += ["--data-dir", str(self.data_dir)]
-        if Path(self.reports_dir).resolve() != DEFAULT_REPORTS_DIR.resolve():
+        if Path(self.reports_dir).resolve() != default_reports_dir().resolve():
             parts += ["--reports-dir", str(self.reports_dir)]
         for name, value in self.overrides:
             parts += ["--set", f"{name}={_yaml_scalar(value)}"]
@@ -87,6 +87,14 @@ class RenderJob:
 
     def shown_parameters(self) -> dict[str, Any]:
         return {k: v for k, v in self.parameters.items() if k not in HIDDEN_PARAMETERS}
+
+
+def default_reports_dir() -> Path:
+    """The active project's reports/ folder, else the checkout's."""
+    from survey_analysis.project import active_project
+
+    project = active_project()
+    return project.reports_dir if project is not None else DEFAULT_REPORTS_DIR
 
 
 def _yaml_scalar(value: Any) -> str:
