@@ -424,14 +424,15 @@ def _source_rules(marked: Marked, name: str, spec: Mapping, variables: Mapping) 
 
 def _unknown_variable(name: Any, variables: Mapping, kind: str | None = None) -> str:
     choices = [v.name for v in variables.values() if kind is None or v.kind == kind]
-    what = f"a {kind} variable" if kind else "a canonical variable"
+    what = f"{kind} variable" if kind else "canonical variable"
     return (f"no {what} {name!r};{did_you_mean(name, choices)} expected one of: "
             f"{', '.join(choices)} (or add it to the project's variables.yaml)"
             ).replace("; expected", ", expected")
 
 
 def _unknown_column(column: Any, variables: Mapping, what: str) -> str:
-    columns = _all_columns(variables)
+    columns = [c for c in _all_columns(variables) if _is_option_column(c, variables)
+               or (c in variables and variables[c].kind == "boolean")]
     return (f"no canonical column {column!r};{did_you_mean(column, columns)} expected "
             f"{what} such as {', '.join(columns[:6])}, ...").replace("; expected", ", expected")
 

@@ -105,7 +105,16 @@ def active_project() -> Project | None:
     named = os.environ.get(PROJECT_ENV)
     if named:
         return open_project(named)
-    return find_project()
+    cwd = os.getcwd()
+    found = _found.get(cwd, False)
+    # Called for every variable lookup, so the walk up the parents is remembered per folder; a
+    # remembered "none" is re-checked in the folder itself (where `init .` writes one).
+    if found is False or (found is None and os.path.isfile(os.path.join(cwd, PROJECT_FILE))):
+        found = _found[cwd] = find_project(cwd)
+    return found if found is None else open_project(found.root)
+
+
+_found: dict[str, Project | None] = {}
 
 
 def activate(project: Project | None) -> None:
@@ -116,6 +125,7 @@ def activate(project: Project | None) -> None:
         os.environ[PROJECT_ENV] = str(project.root)
 
 
+@cache
 def builtin_codebooks_dir() -> Path:
     return Path(str(resources.files("survey_analysis").joinpath("codebooks")))
 
