@@ -1,4 +1,4 @@
-"""``survey-report check``: every config file against its schema, every raw file against its codebook.
+"""``survey-report check``: each config file against its schema, each raw file against its codebook.
 
 Each problem is one :class:`Problem`, printed as ``file:line: key: what is wrong, what was
 expected``. Schema checks come from the pydantic models in :mod:`survey_analysis.config_models`
@@ -25,7 +25,6 @@ from survey_analysis.project import (
     PROJECT_FILE,
     Project,
     active_project,
-    builtin_sources_file,
     codebook_folder,
     source_files,
     variables_files,
@@ -154,7 +153,9 @@ def _data_loc(data: Any, loc: Sequence[Any]) -> KeyPath:
     out: list[Any] = []
     node = data
     for i, part in enumerate(loc):
-        if (isinstance(node, Mapping) and part in node) or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
+        in_mapping = isinstance(node, Mapping) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_mapping or in_list:
             out.append(part)
             node = node[part]
         elif i == len(loc) - 1:
@@ -272,9 +273,9 @@ def check_variables_file(path: Path, builtin: Mapping[str, Any] | None = None) -
         return [Problem(str(path), 1, "", "expected a mapping of variable names")]
     problems += schema_problems(marked, dict[str, cm.VariableSpec])
     for name, spec in marked.data.items():
-        if builtin and name in builtin and isinstance(spec, Mapping):
-            if spec.get("kind") != builtin[name].kind:
-                problems.append(_at(marked, (name, "kind"),
+        if builtin and name in builtin and isinstance(spec, Mapping) \
+                and spec.get("kind") != builtin[name].kind:
+            problems.append(_at(marked, (name, "kind"),
                                     f"{name!r} is a built-in {builtin[name].kind} variable; a "
                                     f"project may add options or values to it, not change its "
                                     f"kind to {spec.get('kind')!r}"))
@@ -555,6 +556,11 @@ def _question_targets(marked: Marked, loc: KeyPath, variable: Any, spec: Mapping
     else:
         targets = [((*loc, "labels", k), v) for k, v in (spec.get("labels") or {}).items()]
         targets += [((*loc, "aliases", k), v) for k, v in (spec.get("aliases") or {}).items()]
+    for key in [*(spec.get("labels") or {}), *(spec.get("aliases") or {})]:
+        if isinstance(key, bool):  # YAML 1.1 reads unquoted Yes/No/On/Off as true/false
+            problems.append(_at(marked, (*loc, "labels"),
+                                f"a label read as {key!r} (an unquoted Yes/No/On/Off), "
+                                "expected the label quoted as in the export, e.g. \"Yes\""))
     for target_loc, target in targets:
         label = target_loc[-1] if target_loc[-1] != "option" else target_loc[-2]
         if target == TODO:
@@ -707,9 +713,6 @@ def check_config(project: Project | None = None) -> list[Problem]:
         problems += check_sources_file(path, names)
     for name in source_files():
         folder = codebook_folder(name)
-        if project is not None and project.root not in folder.parents and \
-                path_is_builtin(folder):
-            pass  # built-in codebooks are checked too: they are read the same way
         if not folder.is_dir():
             problems.append(Problem(str(folder), None, name,
                                     f"source {name!r} has no codebooks folder, expected "
@@ -719,10 +722,6 @@ def check_config(project: Project | None = None) -> list[Problem]:
             if not codebook.name.startswith("_"):
                 problems += check_codebook(codebook, name)
     return problems
-
-
-def path_is_builtin(path: Path) -> bool:
-    return builtin_sources_file().parent in Path(path).parents
 
 
 def project_sources(project: Project | None) -> list[str]:

@@ -113,6 +113,9 @@ class FrameColumns(Strict):
 
 
 Label = str | int | float | bool | None
+# YAML reads an unquoted answer such as `1` or `Yes` as a number or boolean; the mapper compares
+# labels as text, so any scalar key is accepted.
+LabelKey = str | int | float | bool
 
 
 class _Question(Strict):
@@ -124,16 +127,16 @@ class _Question(Strict):
 class SingleQuestion(_Question):
     kind: Literal["single"]
     column: str
-    labels: dict[str, Label] = {}
-    aliases: dict[str, Label] = {}
-    missing_labels: list[str] = []
+    labels: dict[LabelKey, Label] = {}
+    aliases: dict[LabelKey, Label] = {}
+    missing_labels: list[LabelKey] = []
 
 
 class MultiDelimitedQuestion(_Question):
     kind: Literal["multi_delimited"]
     column: str
     delimiter: str = ";"
-    labels: dict[str, Label] = {}
+    labels: dict[LabelKey, Label] = {}
 
 
 class OptionColumn(Strict):
@@ -154,8 +157,8 @@ class FreeTextNumbers(Strict):
 class NumberQuestion(_Question):
     kind: Literal["number"]
     column: str
-    labels: dict[str, float] = {}
-    missing_labels: list[str] = []
+    labels: dict[LabelKey, float] = {}
+    missing_labels: list[LabelKey] = []
     free_text_numbers: FreeTextNumbers | None = None
 
 

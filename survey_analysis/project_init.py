@@ -349,7 +349,7 @@ def draft_codebook(export: pd.DataFrame, source: str, wave: str, file_name: str,
         f"# - replace every {TODO} with the canonical value (or null for an answer with none).",
         "# `survey-report check` reports each TODO left as file:line: key.",
         f"source: {_q(source)}",
-        f"wave: {_q(str(wave))}" if not str(wave).isdigit() else f"wave: '{wave}'",
+        f"wave: {_q(str(wave))}",
         f"title: {_q(f'{source} {wave}')}",
         "files:",
         f"  - name: {_q(file_name)}",
@@ -381,7 +381,8 @@ def draft_codebook(export: pd.DataFrame, source: str, wave: str, file_name: str,
             lines += [f"  {name}:  # {guess.kind}, {len(guess.labels)} labels",
                       f"    kind: {kind}", f"    column: {_q(guess.column)}", "    labels:"]
             lines += [f"      {_q(label)}: {TODO}" for label in guess.labels]
-            variables_lines += [f"{name}:", f"  kind: {'category' if kind == 'single' else 'number'}",
+            canonical_kind = "category" if kind == "single" else "number"
+            variables_lines += [f"{name}:", f"  kind: {canonical_kind}",
                                 f"  label: {_q(guess.column)}"]
             if kind == "single":
                 variables_lines.append("  values: null  # or list the canonical values")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,18 @@ class Marked:
 
 
 def load_marked(path: Path) -> Marked:
-    """Read ``path`` keeping the line of each key (1-based)."""
+    """Read ``path`` keeping the line of each key (1-based); the result must not be mutated."""
     path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return _load_marked(path, None)
+    # The pure-Python composer is slow on the large Kaggle codebooks: read each version once.
+    return _load_marked(path, (st.st_size, st.st_mtime_ns))
+
+
+@lru_cache(maxsize=256)
+def _load_marked(path: Path, _stamp: tuple | None) -> Marked:
     text = path.read_text(encoding="utf-8")
     loader = yaml.SafeLoader(text)
     try:
