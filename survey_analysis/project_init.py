@@ -273,9 +273,7 @@ def guess_column(column: str, values: pd.Series) -> ColumnGuess:
         return ColumnGuess(column, "date", timestamp_format=formats[0])
     numbers = pd.to_numeric(text, errors="coerce")
     unique_share = len(distinct) / len(text)
-    named_id = bool(_ID_NAME.search(column))
-    if len(text) > 1 and ((unique_share == 1 and (named_id or numbers.isna().any()))
-                          or (unique_share > 0.9 and named_id)):
+    if _ID_NAME.search(column) and unique_share > 0.9 and len(text) > 1:
         return ColumnGuess(column, "id")
     if numbers.notna().all():
         return ColumnGuess(column, "number",
@@ -288,11 +286,15 @@ def guess_column(column: str, values: pd.Series) -> ColumnGuess:
                                      if p.strip()]))
         if len(parts) <= MAX_CATEGORIES and len(parts) < len(distinct):
             return ColumnGuess(column, "multi", tuple(sorted(parts)), delimiter=delimiter)
-    if len(distinct) <= MAX_CATEGORIES and unique_share < 0.5:
-        labels = tuple(sorted(distinct))
-        ranged = sum(bool(_RANGE.search(str(label))) for label in labels)
-        kind = "range" if ranged >= max(2, len(labels) / 2) else "single"
-        return ColumnGuess(column, kind, labels)
+    labels = tuple(sorted(distinct))
+    repeats = len(distinct) < len(text)
+    ranged = sum(bool(_RANGE.search(str(label))) for label in labels)
+    if repeats and len(labels) <= MAX_CATEGORIES and ranged >= max(2, len(labels) / 2):
+        return ColumnGuess(column, "range", labels)
+    if repeats and len(labels) <= MAX_CATEGORIES and unique_share <= 0.6:
+        return ColumnGuess(column, "single", labels)
+    if unique_share == 1 and len(text) >= 20 and not text.str.contains(r"\s").any():
+        return ColumnGuess(column, "id")
     return ColumnGuess(column, "free text", note=f"{len(distinct)} distinct answers")
 
 
