@@ -32,7 +32,7 @@ import pandas as pd
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from survey_analysis.check import ConfigError
+from survey_analysis.check import ConfigError, has_todo
 from survey_analysis.config_models import CodebookSpec
 from survey_analysis.project import _stamp, codebook_folder
 from survey_analysis.variables import Variable, canonical_variables, get_variable
@@ -153,8 +153,8 @@ def _load_codebook(path_text: str, _file_stamp: tuple, _variables: tuple) -> Cod
     data = _read_with_extends(path)
     try:
         TypeAdapter(CodebookSpec).validate_python(data)
-        if str(data.get("wave")) != path.stem:
-            raise CodebookError("wave differs from file name")
+        if str(data.get("wave")) != path.stem or has_todo(data.get("variables")):
+            raise CodebookError("wave differs from file name, or a label is still TODO")
         codebook = parse_codebook(data, path=str(path))
     except (ValidationError, CodebookError) as error:
         from survey_analysis.check import check_codebook

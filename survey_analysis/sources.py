@@ -79,7 +79,8 @@ def _registry_for(files: tuple[tuple[str, Path], ...], _stamps: tuple,
     except (ValidationError, TypeError):
         raise ConfigError(check_sources_file(dict(files)[name], [name])) from None
     problems = [p for path in {path for _, path in files}
-                for p in check_sources_file(path, [n for n, f in files if f == path])]
+                for p in check_sources_file(path, [n for n, f in files if f == path],
+                                            todos=False)]
     if problems:
         raise ConfigError(problems)
     known = {"title", "publisher", "licence", "synthetic", "get_files", "cleaning",
