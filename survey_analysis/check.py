@@ -50,8 +50,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        where = f"{_shown(self.file)}:{self.line}" if self.line else _shown(self.file)
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+def _shown(file: str) -> str:
+    """A path as the user typed it: relative to the current folder when inside it."""
+    try:
+        return os.path.relpath(file) if Path(file).resolve().is_relative_to(Path.cwd()) else file
+    except (OSError, ValueError):
+        return file
 
 
 class ConfigError(ValueError):

@@ -153,16 +153,3 @@ def test_from_csv_mapped_draft_passes_check(tmp_path, monkeypatch):
     wave = load_wave("team", "2024-h1")
     assert wave.cleaned["tools_pytorch"].sum() == 3
     assert sorted(wave.cleaned["experience"].dropna()) == [0.5, 1.5, 1.5, 4, 4, 8]
-
-
-@pytest.mark.slow
-def test_render_of_the_example_project_publishes_a_page(project, monkeypatch, capsys):
-    monkeypatch.delenv("SURVEY_PROJECT")
-    monkeypatch.chdir(project / "codebooks")  # found from a subfolder, as a user would run it
-    assert main(["render"]) == 0
-    page = project / "reports" / EXAMPLE_SOURCE / f"{EXAMPLE_WAVE}.html"
-    html = page.read_text()
-    assert "Example team survey" in html
-    assert f"team/codebooks/{EXAMPLE_SOURCE}/{EXAMPLE_WAVE}.yaml" in html
-    assert "team/sources.yaml" in html and "Project file" in html
-    assert (project / "reports" / "index.html").is_file()
