@@ -723,15 +723,17 @@ def check_config(project: Project | None = None) -> list[Problem]:
     if project is not None:
         problems += check_project_file(project)
     builtin = builtin_variables()
-    for path in variables_files():
-        problems += check_variables_file(path, builtin if path != variables_files()[0] else None)
-    if problems:
-        return problems  # the rest is judged against the variables
+    variable_problems = [p for path in variables_files() for p in check_variables_file(
+        path, builtin if path != variables_files()[0] else None)]
+    if variable_problems:
+        return problems + variable_problems  # the rest is judged against the variables
     by_file: dict[Path, list[str]] = {}
     for name, path in source_files().items():
         by_file.setdefault(path, []).append(name)
+    if project is not None and project.sources_file.is_file():
+        by_file.setdefault(project.sources_file, [])  # even when it defines nothing readable
     for path, names in by_file.items():
-        problems += check_sources_file(path, names)
+        problems += check_sources_file(path, names or None)
     for name in source_files():
         folder = codebook_folder(name)
         if not folder.is_dir():

@@ -205,3 +205,21 @@ def test_loading_a_broken_codebook_names_file_line_key(project):
     line = edit(project / CODEBOOK, "\ncolumns:", "\ncolums:") + 1
     with pytest.raises(ConfigError, match=rf"2024-h1.yaml:{line}: colums: unknown key"):
         get_source("example").codebook("2024-h1")
+
+
+def test_missing_raw_file(project):
+    (project / "data/example/2024-h1.csv").unlink()
+    problems = check_all()
+    assert [p.key for p in problems] == ["files[0].name"]
+    assert problems[0].line == (project / CODEBOOK).read_text().splitlines().index(
+        "  - name: 2024-h1.csv") + 1
+    assert "not found" in problems[0].message
+
+
+def test_sources_file_that_is_not_a_mapping(project):
+    (project / "sources.yaml").write_text("- just\n- a list\n")
+    problems = check_config()
+    shown = {(Path(p.file).name, p.line): p.message for p in problems}
+    assert "expected a mapping of source names" in shown[("sources.yaml", 1)]
+    # and the project's default source is now unknown
+    assert "no source 'example'" in shown[("survey-project.yaml", 5)]
