@@ -633,7 +633,7 @@ def check_wave_data(source: str, wave: str, data_dir: str | os.PathLike | None =
     from survey_analysis.timestamps import TimestampError, parse_timestamps
 
     src = get_source(source)
-    codebook = src.codebook(source and wave)
+    codebook = src.codebook(wave)
     path = Path(codebook.path)
     marked = load_with_extends(path)
     try:

@@ -57,7 +57,7 @@ def load_marked(path: Path) -> Marked:
 @lru_cache(maxsize=256)
 def _load_marked(path: Path, _stamp: tuple | None) -> Marked:
     text = path.read_text(encoding="utf-8")
-    loader = yaml.SafeLoader(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml keeps marks too
     try:
         node = loader.get_single_node()
         if node is None:
@@ -74,7 +74,7 @@ def _load_marked(path: Path, _stamp: tuple | None) -> Marked:
     return Marked(data, lines)
 
 
-def _walk(loader: yaml.SafeLoader, node: yaml.Node, loc: KeyPath,
+def _walk(loader: Any, node: yaml.Node, loc: KeyPath,
           lines: dict[KeyPath, tuple[Path, int]], path: Path) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
