@@ -714,8 +714,10 @@ def _numbers(marked: Marked, values: Any, key: str, column: str, data_file: str,
 # --- the whole project -------------------------------------------------------------------------
 
 
-def check_config(project: Project | None = None) -> list[Problem]:
-    """Every configuration file the active project (and the built-in sources) is read from."""
+def check_config(project: Project | None = None,
+                 sources: Iterable[str] | None = None) -> list[Problem]:
+    """Every configuration file the active project (and the built-in sources) is read from;
+    with ``sources``, only those sources' entries and codebooks (what a render reads)."""
     from survey_analysis.variables import builtin_variables
 
     project = project if project is not None else active_project()
@@ -727,14 +729,15 @@ def check_config(project: Project | None = None) -> list[Problem]:
         path, builtin if path != variables_files()[0] else None)]
     if variable_problems:
         return problems + variable_problems  # the rest is judged against the variables
+    chosen = [n for n in source_files() if sources is None or n in set(sources)]
     by_file: dict[Path, list[str]] = {}
-    for name, path in source_files().items():
-        by_file.setdefault(path, []).append(name)
-    if project is not None and project.sources_file.is_file():
+    for name in chosen:
+        by_file.setdefault(source_files()[name], []).append(name)
+    if project is not None and project.sources_file.is_file() and sources is None:
         by_file.setdefault(project.sources_file, [])  # even when it defines nothing readable
     for path, names in by_file.items():
         problems += check_sources_file(path, names or None)
-    for name in source_files():
+    for name in chosen:
         folder = codebook_folder(name)
         if not folder.is_dir():
             problems.append(Problem(str(folder), None, name,

@@ -199,3 +199,14 @@ def is_project_file(path: Path) -> bool:
     """Whether ``path`` belongs to the active project (not to the package)."""
     project = active_project()
     return project is not None and project.root in Path(path).resolve().parents
+
+
+def config_stamps(source: str) -> list[tuple]:
+    """Stamps of every config file a render of ``source`` reads (to skip re-checking them)."""
+    files = [source_files().get(source, builtin_sources_file()), *variables_files()]
+    project = active_project()
+    if project is not None:
+        files.append(project.config_file)
+    folder = codebook_folder(source)
+    files += sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return [_stamp(path) for path in files]

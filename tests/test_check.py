@@ -223,3 +223,25 @@ def test_sources_file_that_is_not_a_mapping(project):
     assert "expected a mapping of source names" in shown[("sources.yaml", 1)]
     # and the project's default source is now unknown
     assert "no source 'example'" in shown[("survey-project.yaml", 5)]
+
+
+def test_render_skips_rechecking_unchanged_builtin_config(tmp_path, monkeypatch):
+    import argparse
+
+    import survey_analysis.check as check_module
+    from survey_analysis.cli import _render_checks
+    from survey_analysis.render.fingerprint import write_json_atomic
+
+    monkeypatch.delenv("SURVEY_PROJECT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    args = argparse.Namespace(source="demo", waves=None, data_dir=None, reports_dir=tmp_path)
+    assert _render_checks(args) == []
+    record_path, record = args.config_checked
+    write_json_atomic(record_path, record)  # what a render that wrote pages does
+    calls = []
+    monkeypatch.setattr(check_module, "check_config", lambda **kw: calls.append(kw) or [])
+    assert _render_checks(argparse.Namespace(**{**vars(args), "config_checked": None})) == []
+    assert calls == []
+    write_json_atomic(record_path, {"demo": "stale"})
+    assert _render_checks(argparse.Namespace(**{**vars(args), "config_checked": None})) == []
+    assert calls == [{"sources": ["demo"]}]
