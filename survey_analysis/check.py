@@ -783,3 +783,42 @@ def config_problems_for(path: Path) -> list[Problem]:
     if path.name == "sources.yaml":
         return check_sources_file(path)
     return check_codebook(path)
+
+
+# --- render's preflight ------------------------------------------------------------------------
+
+CHECKED_RECORD = ".config-checked.json"
+
+
+def _config_digest(source: str) -> str:
+    import hashlib
+    import json
+
+    from survey_analysis.project import config_stamps
+    from survey_analysis.render import fingerprint as fp
+
+    return hashlib.sha256(json.dumps([fp.package_digest(), config_stamps(source)],
+                                     default=str).encode()).hexdigest()
+
+
+def config_recently_passed(reports_dir: Path, source: str) -> bool:
+    """Whether ``source``'s config files passed :func:`check_config` as they are now (recorded
+    in the reports folder by :func:`record_config_passed`), so a no-op render need not re-read
+    them."""
+    from survey_analysis.render import fingerprint as fp
+
+    record = fp.read_json(Path(reports_dir) / CHECKED_RECORD)
+    return isinstance(record, dict) and record.get(source) == _config_digest(source)
+
+
+def record_config_passed(reports_dir: Path, source: str) -> None:
+    """Check ``source``'s config files and record that they passed (called after pages were
+    written, so a no-op render writes nothing)."""
+    from survey_analysis.render import fingerprint as fp
+
+    if config_recently_passed(reports_dir, source) or check_config(sources=[source]):
+        return
+    path = Path(reports_dir) / CHECKED_RECORD
+    record = fp.read_json(path)
+    record = record if isinstance(record, dict) else {}
+    fp.write_json_atomic(path, {**record, source: _config_digest(source)})

@@ -149,10 +149,6 @@ def cmd_render(args: argparse.Namespace) -> int:
         return 2
     failures = [o.failure for o in outcomes if o.failure is not None]
     rendered = sum(o.status == "rendered" for o in outcomes)
-    if rendered and getattr(args, "config_checked", None):
-        from survey_analysis.render.fingerprint import write_json_atomic
-
-        write_json_atomic(*args.config_checked)
     skipped = sum(o.status == "skipped" for o in outcomes)
     print(f"{rendered} rendered, {skipped} unchanged, {len(failures)} failed; "
           f"index: {args.reports_dir / 'index.html'}", file=sys.stderr)
@@ -178,29 +174,18 @@ def _project_defaults(args: argparse.Namespace) -> None:
 def _render_checks(args: argparse.Namespace) -> list:
     """What `check` reports, for the config files and the raw files of a project source.
 
-    A no-op render stays fast: a built-in source's config files that passed unchanged (same
-    stamps, same package) are not re-read; the record is kept in the reports folder.
+    A no-op render stays fast: a built-in source's config files that passed unchanged (recorded
+    in the reports folder when pages were last written) are not re-read.
     """
-    import hashlib
-    import json
+    from survey_analysis.project import active_project, source_files
 
-    from survey_analysis.project import active_project, config_stamps, source_files
-    from survey_analysis.render import fingerprint as fp
-
-    record_path = Path(args.reports_dir) / ".config-checked.json"
-    stamps = hashlib.sha256(json.dumps([fp.package_digest(), config_stamps(args.source)],
-                                       default=str).encode()).hexdigest()
     project = active_project()
     own = project is not None and source_files().get(args.source) == project.sources_file
-    record = fp.read_json(record_path)
-    record = record if isinstance(record, dict) else {}
-    if not own and record.get(args.source) == stamps:
-        return []
-    from survey_analysis.check import check_config, check_wave_data
+    from survey_analysis.check import check_config, check_wave_data, config_recently_passed
 
+    if not own and config_recently_passed(args.reports_dir, args.source):
+        return []
     problems = check_config(sources=[args.source])
-    if not problems and not own:  # recorded once pages are written (a no-op writes nothing)
-        args.config_checked = (record_path, {**record, args.source: stamps})
     if problems or not own:
         return problems  # built-in sources' raw files are checked by the loader as it reads
     from survey_analysis.sources import SourceError, get_source

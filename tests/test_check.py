@@ -235,13 +235,13 @@ def test_render_skips_rechecking_unchanged_builtin_config(tmp_path, monkeypatch)
     monkeypatch.delenv("SURVEY_PROJECT", raising=False)
     monkeypatch.chdir(tmp_path)
     args = argparse.Namespace(source="demo", waves=None, data_dir=None, reports_dir=tmp_path)
-    assert _render_checks(args) == []
-    record_path, record = args.config_checked
-    write_json_atomic(record_path, record)  # what a render that wrote pages does
+    assert not check_module.config_recently_passed(tmp_path, "demo")
+    check_module.record_config_passed(tmp_path, "demo")  # what a render that wrote pages does
+    assert check_module.config_recently_passed(tmp_path, "demo")
     calls = []
     monkeypatch.setattr(check_module, "check_config", lambda **kw: calls.append(kw) or [])
-    assert _render_checks(argparse.Namespace(**{**vars(args), "config_checked": None})) == []
+    assert _render_checks(args) == []
     assert calls == []
-    write_json_atomic(record_path, {"demo": "stale"})
-    assert _render_checks(argparse.Namespace(**{**vars(args), "config_checked": None})) == []
+    write_json_atomic(tmp_path / check_module.CHECKED_RECORD, {"demo": "stale"})
+    assert _render_checks(args) == []
     assert calls == [{"sources": ["demo"]}]
