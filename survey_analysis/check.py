@@ -8,27 +8,21 @@ expected``. Schema checks come from the pydantic models in :mod:`survey_analysis
 
 from __future__ import annotations
 
-import difflib
-import inspect
 import os
-import types
-import typing
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
-
 from survey_analysis import config_models as cm
+from survey_analysis.problems import TODO, ConfigError, Problem, at, did_you_mean
 from survey_analysis.project import (
-    PROJECT_FILE,
     Project,
     active_project,
     codebook_folder,
     source_files,
     variables_files,
 )
+from survey_analysis.schema_errors import schema_problems
 from survey_analysis.yaml_lines import (
     KeyPath,
     Marked,
@@ -37,209 +31,8 @@ from survey_analysis.yaml_lines import (
     load_with_extends,
 )
 
-TODO = "TODO"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong, where it is, and what was expected."""
-
-    file: str
-    line: int | None
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{_shown(self.file)}:{self.line}" if self.line else _shown(self.file)
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
-
-
-def _shown(file: str) -> str:
-    """A path as the user typed it: relative to the current folder when inside it."""
-    try:
-        return os.path.relpath(file) if Path(file).resolve().is_relative_to(Path.cwd()) else file
-    except (OSError, ValueError):
-        return file
-
-
-class ConfigError(ValueError):
-    """Configuration problems; the message lists each as ``file:line: key: message``."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def raise_if(problems: Sequence[Problem]) -> None:
-    if problems:
-        raise ConfigError(problems)
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`` did you mean 'x'?`` for the closest choice, or nothing."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" did you mean {close[0]!r}?" if close else ""
-
-
-def _dotted(loc: KeyPath) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _at(marked: Marked, loc: KeyPath, message: str, fallback: Path | None = None) -> Problem:
-    path, line = marked.where(loc)
-    return Problem(str(path or fallback or "?"), line, _dotted(loc), message)
-
-
-# --- schema validation with lines --------------------------------------------------------------
-
-
-def _strip(tp: Any) -> Any:
-    while typing.get_origin(tp) is typing.Annotated:
-        tp = typing.get_args(tp)[0]
-    return tp
-
-
-def _union_members(tp: Any) -> tuple[Any, ...]:
-    origin = typing.get_origin(tp)
-    if origin is typing.Union or origin is types.UnionType:
-        return typing.get_args(tp)
-    return (tp,)
-
-
-def _models_in(tp: Any) -> list[type[BaseModel]]:
-    return [m for m in map(_strip, _union_members(_strip(tp)))
-            if inspect.isclass(m) and issubclass(m, BaseModel)]
-
-
-def _step(tp: Any, part: Any) -> Any:
-    """The type found one location step (a key, an index, or a union tag) inside ``tp``."""
-    tp = _strip(tp)
-    members = [_strip(m) for m in _union_members(tp) if m is not type(None)]
-    if len(members) > 1:
-        tagged = [m for m in members if inspect.isclass(m) and issubclass(m, BaseModel)
-                  and "kind" in m.model_fields
-                  and part in typing.get_args(m.model_fields["kind"].annotation)]
-        if tagged:
-            return tagged[0]
-        structured = [m for m in members if typing.get_origin(m) in (dict, list)
-                      or (inspect.isclass(m) and issubclass(m, BaseModel))]
-        if len(structured) != 1:
-            return None
-        members = structured
-    tp = members[0] if members else None
-    if inspect.isclass(tp) and issubclass(tp, BaseModel):
-        field = tp.model_fields.get(str(part))
-        return field.annotation if field is not None else None
-    origin = typing.get_origin(tp)
-    if origin is dict:
-        return typing.get_args(tp)[1]
-    if origin is list:
-        return typing.get_args(tp)[0]
-    return None
-
-
-def _resolve(root: Any, loc: Sequence[Any]) -> Any:
-    tp = root
-    for part in loc:
-        if tp is None:
-            return None
-        tp = _step(tp, part)
-    return tp
-
-
-def _allowed_keys(root: Any, loc: KeyPath) -> list[str]:
-    """The keys the schema allows at ``loc`` (pydantic's locations include union tags)."""
-    models = _models_in(_resolve(root, loc)) if _resolve(root, loc) is not None else []
-    return list(models[0].model_fields) if len(models) == 1 else []
-
-
-def _data_loc(data: Any, loc: Sequence[Any]) -> KeyPath:
-    """Pydantic's location with the union tags (which are not keys of the data) removed."""
-    out: list[Any] = []
-    node = data
-    for i, part in enumerate(loc):
-        in_mapping = isinstance(node, Mapping) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
-        if in_mapping or in_list:
-            out.append(part)
-            node = node[part]
-        elif i == len(loc) - 1:
-            out.append(part)  # a missing key: named, at its parent's line
-    return tuple(out)
-
-
-def _describe(tp: Any) -> str:
-    tp = _strip(tp)
-    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
-    members = [m for m in _union_members(tp) if m is not type(None)]
-    if len(members) == 1 and members[0] in names:
-        return names[members[0]]
-    origin = typing.get_origin(tp)
-    if origin is dict:
-        return "a mapping"
-    if origin is list:
-        return "a list"
-    if _models_in(tp):
-        return "a mapping"
-    return str(tp).replace("typing.", "")
-
-
-def schema_problems(marked: Marked, root: Any, prefix: KeyPath = ()) -> list[Problem]:
-    """Validate ``marked.data`` (at ``prefix``) against ``root``; one problem per pydantic error."""
-    data = marked.data
-    for part in prefix:
-        data = data[part]
-    try:
-        TypeAdapter(root).validate_python(data)
-    except ValidationError as errors:
-        # A draft's TODO is reported once, by the TODO rules, with what to put there.
-        return [_problem(marked, root, prefix, data, e) for e in errors.errors()
-                if e.get("input") != TODO]
-    return []
-
-
-def _problem(marked: Marked, root: Any, prefix: KeyPath, data: Any, error: Mapping) -> Problem:
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    where = (*prefix, *_data_loc(data, loc))
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(root, loc[:-1])
-        key = loc[-1]
-        message = f"unknown key {key!r};{did_you_mean(key, allowed)} expected one of: " \
-                  f"{', '.join(allowed)}"
-        return _at(marked, where, message.replace("; expected", ", expected"))
-    if kind == "missing":
-        parent = _allowed_field(root, loc)
-        return _at(marked, where, f"missing required key {loc[-1]!r}, expected "
-                                  f"{_describe(parent) if parent is not None else 'a value'}")
-    if kind == "union_tag_invalid":
-        expected = error.get("ctx", {}).get("expected_tags", "")
-        tag = error.get("ctx", {}).get("tag", "")
-        choices = [t.strip().strip("'") for t in str(expected).split(",")]
-        return _at(marked, (*where, "kind"),
-                   f"unknown kind {tag!r};{did_you_mean(tag, choices)} expected one of: "
-                   f"{', '.join(choices)}".replace("; expected", ", expected"))
-    if kind == "union_tag_not_found":
-        return _at(marked, where, "missing required key 'kind', expected one of: "
-                                  "single, multi_delimited, multi_columns, number")
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        got = error.get("input")
-        return _at(marked, where, f"{got!r} is not allowed,{did_you_mean(got, _literals(expected))}"
-                                  f" expected {expected}".replace(",  did", ", did"))
-    got = error.get("input")
-    return _at(marked, where, f"{error['msg'][0].lower()}{error['msg'][1:]}, got {got!r}")
-
-
-def _literals(expected: str) -> list[str]:
-    return [t.strip().strip("'") for t in expected.replace(" or ", ",").split(",") if t.strip()]
-
-
-def _allowed_field(root: Any, loc: KeyPath) -> Any:
-    return _resolve(root, loc)
+__all__ = ["TODO", "ConfigError", "Problem", "check_all", "check_codebook", "check_config",
+           "check_sources_file", "check_variables_file", "check_wave_data", "did_you_mean"]
 
 
 # --- reading config files as marked documents --------------------------------------------------
@@ -266,7 +59,7 @@ def check_project_file(project: Project) -> list[Problem]:
     problems += schema_problems(marked, cm.ProjectFile)
     default = marked.data.get("default_source")
     if default and default not in source_files():
-        problems.append(_at(marked, ("default_source",),
+        problems.append(at(marked, ("default_source",),
                             f"no source {default!r};{did_you_mean(default, source_files())} "
                             f"expected one of: {', '.join(source_files())}"
                             .replace("; expected", ", expected")))
@@ -285,13 +78,13 @@ def check_variables_file(path: Path, builtin: Mapping[str, Any] | None = None) -
     for name, spec in marked.data.items():
         if builtin and name in builtin and isinstance(spec, Mapping) \
                 and spec.get("kind") != builtin[name].kind:
-            problems.append(_at(marked, (name, "kind"),
+            problems.append(at(marked, (name, "kind"),
                                     f"{name!r} is a built-in {builtin[name].kind} variable; a "
                                     f"project may add options or values to it, not change its "
                                     f"kind to {spec.get('kind')!r}"))
         if isinstance(spec, Mapping) and spec.get("kind") == "multi" and not spec.get("options") \
                 and not (builtin and name in builtin):
-            problems.append(_at(marked, (name,), "a multi variable needs options, expected "
+            problems.append(at(marked, (name,), "a multi variable needs options, expected "
                                                  "options: {key: label, ...}"))
     return problems
 
@@ -330,7 +123,7 @@ def check_sources_file(path: Path, names: Iterable[str] | None = None,
     for name in names if names is not None else marked.data:
         spec = marked.data.get(name)
         if not isinstance(spec, Mapping):
-            problems.append(_at(marked, (name,), "expected a mapping (title, publisher, "
+            problems.append(at(marked, (name,), "expected a mapping (title, publisher, "
                                                  "licence, ...)"))
             continue
         problems += schema_problems(marked, cm.SourceSpec, (name,))
@@ -363,7 +156,7 @@ def _todos(marked: Marked, prefix: KeyPath, skip: tuple[str, ...] = ()) -> list[
         elif isinstance(value, list):
             stack += [((*loc, i), v) for i, v in enumerate(value)]
         elif isinstance(value, str) and value.strip() == TODO:
-            problems.append(_at(marked, loc, f"not filled in yet ({TODO}), expected "
+            problems.append(at(marked, loc, f"not filled in yet ({TODO}), expected "
                                              f"{_TODO_EXPECTED.get(str(loc[-1]), 'a value')}"))
     return sorted(problems, key=lambda p: p.line or 0)
 
@@ -387,12 +180,12 @@ def _source_rules(marked: Marked, name: str, spec: Mapping, variables: Mapping) 
                                  variables)
         for column in (pdef.get("option_selected") or {}):
             if not _is_option_column(column, variables):
-                problems.append(_at(marked, (*loc, "option_selected", column),
+                problems.append(at(marked, (*loc, "option_selected", column),
                                     _unknown_column(column, variables, "an option column")))
     default = spec.get("default_population", "all")
     known_pops = list(populations) if populations else ["all"]
     if default not in known_pops:
-        problems.append(_at(marked, (name, "default_population"),
+        problems.append(at(marked, (name, "default_population"),
                             f"no population {default!r};{did_you_mean(default, known_pops)} "
                             f"expected one of: {', '.join(known_pops)}"
                             .replace("; expected", ", expected")))
@@ -401,14 +194,14 @@ def _source_rules(marked: Marked, name: str, spec: Mapping, variables: Mapping) 
             continue
         loc = (name, "profiles", pid)
         if not any(k in profile for k in ("indicator", "mean", "all_of")):
-            problems.append(_at(marked, loc, "a profile needs one of indicator, mean or all_of"))
+            problems.append(at(marked, loc, "a profile needs one of indicator, mean or all_of"))
         if "indicator" in profile:
             problems += _indicator(marked, (*loc, "indicator"), profile["indicator"], variables)
         if "mean" in profile:
             variable = variables.get(profile["mean"])
             if variable is None or variable.kind != "number":
                 numbers = [v.name for v in variables.values() if v.kind == "number"]
-                problems.append(_at(marked, (*loc, "mean"),
+                problems.append(at(marked, (*loc, "mean"),
                                     f"{profile['mean']!r} is not a number variable;"
                                     f"{did_you_mean(profile['mean'], numbers)} expected one of: "
                                     f"{', '.join(numbers)}".replace("; expected", ", expected")))
@@ -423,18 +216,18 @@ def _source_rules(marked: Marked, name: str, spec: Mapping, variables: Mapping) 
     if isinstance(cleaning, Mapping):
         for i, ignored in enumerate(cleaning.get("blank_ignores") or ()):
             if ignored not in variables:
-                problems.append(_at(marked, (name, "cleaning", "blank_ignores", i),
+                problems.append(at(marked, (name, "cleaning", "blank_ignores", i),
                                     _unknown_variable(ignored, variables)))
         for i, rule in enumerate(cleaning.get("inconsistent") or ()):
             if not isinstance(rule, Mapping):
                 continue
             loc = (name, "cleaning", "inconsistent", i)
             if "answered" not in rule and "exclusive_option" not in rule:
-                problems.append(_at(marked, loc, "a rule needs `answered` or `exclusive_option`"))
+                problems.append(at(marked, loc, "a rule needs `answered` or `exclusive_option`"))
             if "answered" in rule:
                 variable = variables.get(rule["answered"])
                 if variable is None or variable.kind != "multi":
-                    problems.append(_at(marked, (*loc, "answered"),
+                    problems.append(at(marked, (*loc, "answered"),
                                         _unknown_variable(rule["answered"], variables, "multi")))
             problems += _category_in(marked, (*loc, "category_in"), rule.get("category_in"),
                                      variables)
@@ -467,7 +260,7 @@ def _is_option_column(column: str, variables: Mapping) -> bool:
 def _indicator(marked: Marked, loc: KeyPath, column: Any, variables: Mapping) -> list[Problem]:
     owner = _column_owner(str(column), variables)
     if owner is None or owner.kind not in ("multi", "boolean"):
-        return [_at(marked, loc, _unknown_column(column, variables,
+        return [at(marked, loc, _unknown_column(column, variables,
                                                  "a yes/no column (an option or boolean)"))]
     return []
 
@@ -479,14 +272,14 @@ def _category_in(marked: Marked, loc: KeyPath, spec: Any, variables: Mapping) ->
     for variable_name, values in spec.items():
         variable = variables.get(variable_name)
         if variable is None or variable.kind != "category":
-            problems.append(_at(marked, (*loc, variable_name),
+            problems.append(at(marked, (*loc, variable_name),
                                 _unknown_variable(variable_name, variables, "category")))
             continue
         if variable.values is None or not isinstance(values, list):
             continue
         for i, value in enumerate(values):
             if value not in variable.values:
-                problems.append(_at(marked, (*loc, variable_name, i),
+                problems.append(at(marked, (*loc, variable_name, i),
                                     f"{value!r} is not a category of {variable_name!r};"
                                     f"{did_you_mean(value, variable.values)} expected one of: "
                                     f"{', '.join(variable.values)}"
@@ -497,11 +290,11 @@ def _category_in(marked: Marked, loc: KeyPath, spec: Any, variables: Mapping) ->
 def _option(marked: Marked, loc: KeyPath, spec: Mapping, variables: Mapping) -> list[Problem]:
     variable = variables.get(spec.get("variable"))
     if variable is None or variable.kind != "multi":
-        return [_at(marked, (*loc, "variable"),
+        return [at(marked, (*loc, "variable"),
                     _unknown_variable(spec.get("variable"), variables, "multi"))]
     keys = [k for k, _ in variable.options]
     if spec.get("option") not in keys:
-        return [_at(marked, (*loc, "option"),
+        return [at(marked, (*loc, "option"),
                     f"{variable.name!r} has no option {spec.get('option')!r};"
                     f"{did_you_mean(spec.get('option'), keys)} expected one of: {', '.join(keys)}"
                     .replace("; expected", ", expected"))]
@@ -532,11 +325,11 @@ def check_codebook(path: Path, source: str | None = None) -> list[Problem]:
     data = marked.data
     wave, stem = data.get("wave"), path.stem
     if wave is not None and str(wave) != stem:
-        problems.append(_at(marked, ("wave",), f"wave {str(wave)!r} differs from the file name "
+        problems.append(at(marked, ("wave",), f"wave {str(wave)!r} differs from the file name "
                                                f"{path.name}, expected wave: {stem!r}"))
     expected_source = source or path.parent.name
     if data.get("source") is not None and str(data["source"]) != expected_source:
-        problems.append(_at(marked, ("source",),
+        problems.append(at(marked, ("source",),
                             f"source {data['source']!r} differs from the folder "
                             f"{path.parent.name}/, expected source: {expected_source!r}"))
     problems += _todos(marked, (), skip=("variables",))
@@ -548,7 +341,7 @@ def check_codebook(path: Path, source: str | None = None) -> list[Problem]:
         loc = ("variables", name)
         variable = variables.get(name)
         if variable is None:
-            problems.append(_at(marked, loc, _unknown_variable(name, variables)))
+            problems.append(at(marked, loc, _unknown_variable(name, variables)))
             continue
         if isinstance(spec, Mapping):
             problems += _question_targets(marked, loc, variable, spec)
@@ -560,16 +353,16 @@ def _question_targets(marked: Marked, loc: KeyPath, variable: Any, spec: Mapping
     problems = []
     if kind == "number":
         if variable.kind != "number":
-            return [_at(marked, (*loc, "kind"), f"{variable.name!r} is a {variable.kind} "
+            return [at(marked, (*loc, "kind"), f"{variable.name!r} is a {variable.kind} "
                                                 "variable, expected a kind other than number")]
         for label, value in (spec.get("labels") or {}).items():
             if value == TODO:
-                problems.append(_at(marked, (*loc, "labels", label),
+                problems.append(at(marked, (*loc, "labels", label),
                                     f"label {label!r} not mapped yet ({TODO}), expected the "
                                     "number it stands for (e.g. a range's midpoint)"))
         return problems
     if variable.kind == "number":
-        return [_at(marked, (*loc, "kind"), f"{variable.name!r} is a number variable, "
+        return [at(marked, (*loc, "kind"), f"{variable.name!r} is a number variable, "
                                             "expected kind: number")]
     if kind == "multi_columns":
         targets = [((*loc, "columns", c, "option"), (e or {}).get("option"))
@@ -579,13 +372,13 @@ def _question_targets(marked: Marked, loc: KeyPath, variable: Any, spec: Mapping
         targets += [((*loc, "aliases", k), v) for k, v in (spec.get("aliases") or {}).items()]
     for key in [*(spec.get("labels") or {}), *(spec.get("aliases") or {})]:
         if isinstance(key, bool):  # YAML 1.1 reads unquoted Yes/No/On/Off as true/false
-            problems.append(_at(marked, (*loc, "labels"),
+            problems.append(at(marked, (*loc, "labels"),
                                 f"a label read as {key!r} (an unquoted Yes/No/On/Off), "
                                 "expected the label quoted as in the export, e.g. \"Yes\""))
     for target_loc, target in targets:
         label = target_loc[-1] if target_loc[-1] != "option" else target_loc[-2]
         if target == TODO:
-            problems.append(_at(marked, target_loc,
+            problems.append(at(marked, target_loc,
                                 f"label {label!r} not mapped yet ({TODO}), expected "
                                 f"{_expected_target(variable)}"))
             continue
@@ -594,17 +387,17 @@ def _question_targets(marked: Marked, loc: KeyPath, variable: Any, spec: Mapping
         if variable.kind == "multi":
             keys = [k for k, _ in variable.options]
             if str(target) not in keys:
-                problems.append(_at(marked, target_loc,
+                problems.append(at(marked, target_loc,
                                     f"{variable.name!r} has no option {target!r};"
                                     f"{did_you_mean(target, keys)} expected one of: "
                                     f"{', '.join(keys)}, or null".replace("; expected",
                                                                           ", expected")))
         elif variable.kind == "boolean" and not isinstance(target, bool):
-            problems.append(_at(marked, target_loc, f"{variable.name!r} is boolean, got "
+            problems.append(at(marked, target_loc, f"{variable.name!r} is boolean, got "
                                                     f"{target!r}, expected true, false or null"))
         elif (variable.kind == "category" and variable.values is not None
               and target not in variable.values):
-            problems.append(_at(marked, target_loc,
+            problems.append(at(marked, target_loc,
                                 f"{target!r} is not a category of {variable.name!r};"
                                 f"{did_you_mean(target, variable.values)} expected one of: "
                                 f"{', '.join(variable.values)}, or null"
@@ -640,13 +433,13 @@ def check_wave_data(source: str, wave: str, data_dir: str | os.PathLike | None =
         raw, files = read_wave_files(src, wave, data_dir)
     except (SourceError, CodebookError) as error:
         first, *rest = str(error).splitlines()
-        return [_at(marked, ("files", 0, "name"), first + (" " + rest[-1] if rest else ""))]
+        return [at(marked, ("files", 0, "name"), first + (" " + rest[-1] if rest else ""))]
     data_file = str(files[0].path) if files else str(path)
     skip = int(codebook.read.get("question_rows", 0))
     problems = []
     for column_key, column in codebook.columns.items():
         if column and column not in raw.columns:
-            problems.append(_at(marked, ("columns", column_key),
+            problems.append(at(marked, ("columns", column_key),
                                 f"column {column!r} is not in {data_file}; expected one of its "
                                 f"columns:{did_you_mean(column, raw.columns)} "
                                 f"{', '.join(list(raw.columns)[:8])}, ..."))
@@ -655,7 +448,7 @@ def check_wave_data(source: str, wave: str, data_dir: str | os.PathLike | None =
         missing = [c for c in question.raw_columns if c not in raw.columns]
         if missing:
             key = "column" if question.kind != "multi_columns" else "columns"
-            problems.append(_at(marked, ("variables", name, key),
+            problems.append(at(marked, ("variables", name, key),
                                 f"column {missing[0]!r} is not in {data_file};"
                                 f"{did_you_mean(missing[0], raw.columns)} expected a column of "
                                 "the export".replace(";  did", "; did")))
@@ -668,7 +461,7 @@ def check_wave_data(source: str, wave: str, data_dir: str | os.PathLike | None =
             key = "labels" if question.kind != "multi_columns" else "columns"
             if (*("variables", name, key),) not in marked.lines:
                 key = "column" if question.kind != "multi_columns" else "columns"
-            problems.append(_at(marked, ("variables", name, key),
+            problems.append(at(marked, ("variables", name, key),
                                 f"{data_file} column {item.column!r} has answers not in the "
                                 f"codebook: {listed}{more}; expected each listed under "
                                 f"variables.{name}.{'labels' if key != 'columns' else 'columns'}"
@@ -679,7 +472,7 @@ def check_wave_data(source: str, wave: str, data_dir: str | os.PathLike | None =
             parse_timestamps(raw[stamp_column], codebook.read.get("timestamp_format"),
                              where=data_file, column=stamp_column, first_line=2 + skip)
         except TimestampError as error:
-            problems.append(_at(marked, ("read", "timestamp_format")
+            problems.append(at(marked, ("read", "timestamp_format")
                                 if "timestamp_format" in codebook.read else ("columns",
                                                                               "submitted_at"),
                                 str(error)))
@@ -706,7 +499,7 @@ def _numbers(marked: Marked, values: Any, key: str, column: str, data_file: str,
     examples = ", ".join(f"{text[i]!r} (line {row})" for i, row in zip(bad[bad].index[:3], rows,
                                                                       strict=False))
     expected = "a positive number on every row" if key == "weight" else "a number of seconds"
-    return [_at(marked, ("columns", key),
+    return [at(marked, ("columns", key),
                 f"{data_file} column {column!r}: {int(bad.sum())} values are not numbers "
                 f"or out of range, e.g. {examples}; expected {expected}")]
 
@@ -770,19 +563,6 @@ def check_all(sources: Iterable[str] | None = None, waves: Iterable[str] | None 
         for wave in list(waves) if waves else source.waves:
             problems += check_wave_data(name, wave, data_dir)
     return problems
-
-
-def config_problems_for(path: Path) -> list[Problem]:
-    """The problems of one config file, by its role (used to explain a failed load)."""
-    path = Path(path)
-    if path.name == PROJECT_FILE:
-        project = active_project()
-        return check_project_file(project) if project else []
-    if path.name == "variables.yaml":
-        return check_variables_file(path)
-    if path.name == "sources.yaml":
-        return check_sources_file(path)
-    return check_codebook(path)
 
 
 # --- render's preflight ------------------------------------------------------------------------
