@@ -104,6 +104,7 @@ variables:
   ml_involvement:
     kind: single
     column: Do you work with machine learning?
+    question: Do you work with machine learning?
     labels:
       "Yes, it is my main job": main_job
       "Yes, part of my job": part_of_job
@@ -112,6 +113,7 @@ variables:
   frameworks:
     kind: multi_delimited
     column: Frameworks used
+    question: Which machine-learning frameworks have you used?
     delimiter: ";"
     labels:
       TensorFlow: tensorflow
@@ -122,6 +124,7 @@ variables:
   activities:
     kind: multi_delimited
     column: Where do you use ML?
+    question: Where do you use ML?
     delimiter: ";"
     labels:
       In production: production
@@ -130,6 +133,7 @@ variables:
   seniority:
     kind: single
     column: Level
+    question: What is your level?
     labels:
       Junior: junior
       Mid-level: mid
@@ -381,7 +385,8 @@ def draft_codebook(export: pd.DataFrame, source: str, wave: str, file_name: str,
         if guess.kind in ("single", "range"):
             kind = "single" if guess.kind == "single" else "number"
             lines += [f"  {name}:  # {guess.kind}, {len(guess.labels)} labels",
-                      f"    kind: {kind}", f"    column: {_q(guess.column)}", "    labels:"]
+                      f"    kind: {kind}", f"    column: {_q(guess.column)}",
+                      f"    question: {_q(guess.column)}", "    labels:"]
             lines += [f"      {_q(label)}: {TODO}" for label in guess.labels]
             canonical_kind = "category" if kind == "single" else "number"
             variables_lines += [f"{name}:", f"  kind: {canonical_kind}",
@@ -392,6 +397,7 @@ def draft_codebook(export: pd.DataFrame, source: str, wave: str, file_name: str,
             lines += [f"  {name}:  # multi, delimiter {guess.delimiter!r}, "
                       f"{len(guess.labels)} options",
                       "    kind: multi_delimited", f"    column: {_q(guess.column)}",
+                      f"    question: {_q(guess.column)}",
                       f"    delimiter: {_q(guess.delimiter or ';')}", "    labels:"]
             lines += [f"      {_q(label)}: {TODO}" for label in guess.labels]
             options = {}
@@ -406,7 +412,7 @@ def draft_codebook(export: pd.DataFrame, source: str, wave: str, file_name: str,
         elif guess.kind == "number":
             low, high = guess.note.removeprefix("from ").split(" to ")
             lines += [f"  {name}:  # number, {guess.note}", "    kind: number",
-                      f"    column: {_q(guess.column)}",
+                      f"    column: {_q(guess.column)}", f"    question: {_q(guess.column)}",
                       f"    free_text_numbers: {{min: {low}, max: {high}}}"]
             variables_lines += [f"{name}:", "  kind: number", f"  label: {_q(guess.column)}"]
         else:

@@ -105,8 +105,8 @@ def test_from_csv_drafts_every_column_and_every_label_to_do(tmp_path, monkeypatc
     assert codebook["columns"] == {"respondent_id": "Response ID", "submitted_at": "Submitted on",
                                    "weight": "Weight"}
     variables = codebook["variables"]
-    assert variables["team"] == {"kind": "single", "column": "Team", "labels": {
-        "Data": TODO, "Platform": TODO, "Web": TODO}}
+    assert variables["team"] == {"kind": "single", "column": "Team", "question": "Team",
+                                 "labels": {"Data": TODO, "Platform": TODO, "Web": TODO}}
     assert variables["tools"]["kind"] == "multi_delimited"
     assert variables["tools"]["delimiter"] == ";"
     assert set(variables["tools"]["labels"].values()) == {TODO}
