@@ -151,7 +151,9 @@ def test_unknown_answer_label_in_raw_file(project):
     text = data.read_text()
     data.write_text(text.replace(",Mid-level,", ",Middling,", 1))
     problems = check_all()
-    line = (project / CODEBOOK).read_text().splitlines().index("  seniority:") + 4
+    lines = (project / CODEBOOK).read_text().splitlines()
+    start = lines.index("  seniority:")
+    line = start + lines[start:].index("    labels:") + 1
     problem = one_problem(problems, project / CODEBOOK, line, "variables.seniority.labels")
     assert "'Middling' (1 rows)" in problem.message
 
