@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from survey_analysis.codebook import Recode
+from survey_analysis.timestamps import parse_timestamps
 from survey_analysis.variables import canonical_variables, get_variable
 
 
@@ -75,11 +76,19 @@ def drop_duplicate_submissions(
     table: pd.DataFrame, key: str = "person_key", order_by: str = "submitted_at",
     keep: str = "last",
 ) -> tuple[pd.DataFrame, LogEntry]:
-    """Keep one submission per person (``keep`` by ``order_by``); rows without a key stay."""
+    """Keep one submission per person (``keep`` by ``order_by``); rows without a key stay.
+
+    ``order_by`` holds ISO 8601 times (see :func:`survey_analysis.timestamps.to_iso`); a row
+    without a time sorts first, so "last" keeps a timed submission over an untimed one.
+    """
     if keep not in ("first", "last"):
         raise ValueError(f"keep must be 'first' or 'last', got {keep!r}")
     has_key = table[key].notna()
-    ordered = table[has_key].sort_values([key, order_by], kind="stable")
+    # Sorted by time, not by text: the loader stores submission times as ISO 8601 read with the
+    # codebook's declared format, and anything else is refused here rather than misordered.
+    times = parse_timestamps(table[order_by], where="canonical table", column=order_by)
+    ordered = (table.assign(_order=times.to_numpy())[has_key]
+               .sort_values([key, "_order"], kind="stable", na_position="first"))
     kept_index = ordered.drop_duplicates(subset=[key], keep=keep).index
     keep_mask = ~has_key | table.index.isin(kept_index)
     return _logged(

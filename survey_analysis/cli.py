@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument("--project", metavar="DIR", type=Path,
+                        help="the project folder (default: the folder holding survey-project.yaml "
+                        "here or in a parent; without one, the built-in sources only)")
     parser.add_argument("--debug", action="store_true",
                         help="show the full traceback of an error (for reporting a bug)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -62,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
         "does not stop the others: its last good page stays published, its executed notebook is "
         "kept as <wave>.failed.ipynb, and the command exits with status 1.",
     )
-    render.add_argument("--source", default="demo", help="survey source (default: demo)")
+    render.add_argument("--source", help="survey source (default: the project's "
+                        "default_source, else demo)")
     render.add_argument("--wave", action="append", dest="waves", metavar="WAVE",
                         help="a wave to render (repeatable; default: every wave of the source)")
     which = render.add_mutually_exclusive_group()
@@ -73,8 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="render a notebook kept anywhere (an analyst's draft) as an article")
     render.add_argument("--data-dir", help=f"folder with the raw files (default: ${DATA_DIR_ENV} "
                         "or ./data)")
-    render.add_argument("--reports-dir", type=Path, default=DEFAULT_REPORTS_DIR,
-                        help="where pages are published (default: ./reports)")
+    render.add_argument("--reports-dir", type=Path, default=None,
+                        help="where pages are published (default: the project's reports/, "
+                        "else ./reports)")
     render.add_argument("--set", action="append", type=_parse_parameter, default=[],
                         dest="parameters", metavar="NAME=VALUE",
                         help="override a notebook parameter, e.g. --set confidence_level=0.9")
@@ -102,6 +107,34 @@ def build_parser() -> argparse.ArgumentParser:
                           help="a wave to download (repeatable; default: every wave)")
     download.add_argument("--data-dir", help="where to put the files (default: "
                           "$SURVEY_DATA_DIR or ./data)")
+
+    init = commands.add_parser(
+        "init", help="create a project folder (an example source), or draft a codebook from an "
+        "export", description="Write a working project into DIR: survey-project.yaml, an example "
+        "source with one small synthetic wave, a project variable, and a README; `list`, `check` "
+        "and `render` accept it as it is. With --from-csv EXPORT, copy the export into "
+        "DIR/data/<source>/ and draft its codebook instead: every column with a guessed kind "
+        "(single, multi with its delimiter, number, range, date, free text, id) and every "
+        "distinct label of each categorical column mapped to TODO, which `check` reports until "
+        "it is replaced.")
+    init.add_argument("dir", type=Path, metavar="DIR", help="the project folder to write")
+    init.add_argument("--from-csv", type=Path, metavar="EXPORT",
+                      help="a raw CSV export (.csv or .csv.gz) to draft a codebook from")
+    init.add_argument("--source", help="the new source's name (default: from the export's "
+                      "file name)")
+    init.add_argument("--wave", help="the wave id (default: the export's file name)")
+
+    check = commands.add_parser(
+        "check", help="validate every config file and raw file without rendering",
+        description="Check the project's survey-project.yaml, sources.yaml, variables.yaml and "
+        "codebooks (and the built-in ones) against their schemas and each other, and every raw "
+        "file of the project's sources (or --source) against its codebook: columns, labels, "
+        "submission times in the declared format, numbers. Prints one line per problem, "
+        "file:line: key: what is wrong, what was expected; exits 1 when there is any.")
+    check.add_argument("--source", action="append", dest="sources", metavar="SOURCE",
+                       help="check this source's raw files (repeatable; default: the project's "
+                       "own sources)")
+    check.add_argument("--data-dir", help="folder with the raw files")
 
     demo = commands.add_parser("demo-data", help="regenerate the synthetic demo waves",
                                description="Write the seeded synthetic demo exports to data/demo.")
@@ -136,6 +169,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print(f"survey-report: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
         return 2
+    _project_defaults(args)
+    if _report_problems(_render_checks(args)):
+        return 1
     try:
         outcomes = build_site(
             source=args.source, waves=args.waves, reports_dir=args.reports_dir,
@@ -162,6 +198,90 @@ def cmd_render(args: argparse.Namespace) -> int:
         if failure.failed_notebook:
             print(f"  executed notebook kept at {failure.failed_notebook}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _project_defaults(args: argparse.Namespace) -> None:
+    """A project's default source and its reports/ folder, unless given on the command line."""
+    from survey_analysis.project import active_project
+
+    project = active_project()
+    if args.source is None:
+        args.source = (project.default_source if project and project.default_source
+                       else "demo")
+    if args.reports_dir is None:
+        args.reports_dir = project.reports_dir if project else DEFAULT_REPORTS_DIR
+
+
+def _render_checks(args: argparse.Namespace) -> list:
+    """What `check` reports, for the config files and the raw files of a project source.
+
+    A no-op render stays fast: a built-in source's config files that passed unchanged (recorded
+    in the reports folder when pages were last written) are not re-read.
+    """
+    from survey_analysis.project import active_project, source_files
+
+    project = active_project()
+    own = project is not None and source_files().get(args.source) == project.sources_file
+    from survey_analysis.check import check_config, check_wave_data, config_recently_passed
+
+    if not own and config_recently_passed(args.reports_dir, args.source):
+        return []
+    problems = check_config(sources=[args.source])
+    if problems or not own:
+        return problems  # built-in sources' raw files are checked by the loader as it reads
+    from survey_analysis.sources import SourceError, get_source
+
+    try:
+        waves = args.waves or get_source(args.source).waves
+    except SourceError:
+        return []  # reported by the renderer with the known sources
+    for wave in waves:
+        if wave in get_source(args.source).waves:
+            problems += check_wave_data(args.source, wave, args.data_dir)
+    return problems
+
+
+def _report_problems(problems: Sequence) -> bool:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"survey-report: {len(problems)} problem(s); fix them and run `survey-report "
+              "check`", file=sys.stderr)
+    return bool(problems)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from survey_analysis.check import check_all
+    from survey_analysis.project import active_project
+
+    problems = check_all(args.sources, None, args.data_dir)
+    if _report_problems(problems):
+        return 1
+    project = active_project()
+    where = f"project {project.root}" if project else "built-in sources (no project)"
+    print(f"{where}: no problems found", file=sys.stderr)
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from survey_analysis.project_init import InitError, init_from_csv, init_project
+
+    try:
+        if args.from_csv:
+            written = init_from_csv(args.dir, args.from_csv, args.source, args.wave)
+        else:
+            if args.source or args.wave:
+                print("survey-report: --source and --wave go with --from-csv", file=sys.stderr)
+                return 2
+            written = init_project(args.dir)
+    except InitError as error:
+        print(f"survey-report: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    if args.from_csv:
+        print("drafted: replace each TODO, then run `survey-report check`", file=sys.stderr)
+    return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -258,9 +378,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     handlers = {"render": cmd_render, "list": cmd_list, "download": cmd_download,
-                "demo-data": cmd_demo_data, "cache": cmd_cache}
+                "demo-data": cmd_demo_data, "cache": cmd_cache, "init": cmd_init,
+                "check": cmd_check}
+    from survey_analysis.project import ProjectError, activate, active_project, open_project
+
     try:
+        if args.project is not None:
+            activate(open_project(args.project))  # kernels inherit it through the environment
+        elif args.command != "init":
+            activate(active_project())
         return handlers[args.command](args)
+    except (ProjectError, _config_error()) as error:
+        if args.debug:
+            raise
+        problems = getattr(error, "problems", None)
+        if problems:
+            _report_problems(problems)
+            return 1
+        print(f"survey-report: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         if args.debug:
             raise
@@ -273,6 +409,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"survey-report: {type(error).__name__}: {_one_line(error)} "
               "(run with --debug for the traceback)", file=sys.stderr)
         return 1
+
+
+def _config_error() -> type[Exception]:
+    """The configuration error class, imported only once a command runs."""
+    from survey_analysis.check import ConfigError
+
+    return ConfigError
 
 
 if __name__ == "__main__":

@@ -24,13 +24,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import TypeAdapter, ValidationError
 
+from survey_analysis.check import ConfigError, has_todo
+from survey_analysis.config_models import CodebookSpec
+from survey_analysis.project import _stamp, codebook_folder
 from survey_analysis.variables import Variable, canonical_variables, get_variable
 from survey_analysis.yaml_files import load_yaml_file
 
@@ -109,12 +112,13 @@ class Codebook:
 
 
 def codebook_path(source: str, wave: str) -> Path:
-    return Path(str(resources.files("survey_analysis.codebooks").joinpath(source, f"{wave}.yaml")))
+    """``<codebooks>/<source>/<wave>.yaml``: the project's folder for a project source."""
+    return codebook_folder(source) / f"{wave}.yaml"
 
 
 def available_waves(source: str) -> tuple[str, ...]:
     """Waves of a source that have a codebook, sorted."""
-    folder = resources.files("survey_analysis.codebooks").joinpath(source)
+    folder = codebook_folder(source)
     if not folder.is_dir():
         return ()
     return tuple(sorted(
@@ -124,7 +128,10 @@ def available_waves(source: str) -> tuple[str, ...]:
     ))
 
 
-@cache
+class CodebookConfigError(CodebookError, ConfigError):
+    """A codebook file that breaks its schema; each problem names file, line and key."""
+
+
 def load_codebook(source: str, wave: str) -> Codebook:
     """Read and check the codebook of one wave."""
     path = codebook_path(source, wave)
@@ -134,8 +141,29 @@ def load_codebook(source: str, wave: str) -> Codebook:
             f"no codebook for source {source!r} wave {wave!r} (looked for {path}); "
             f"waves with a codebook: {known}"
         )
+    from survey_analysis.variables import canonical_variables
+
+    # Keyed on the file's stamp and the variables in force, so an edited file is read again.
+    return _load_codebook(str(path), _stamp(path), tuple(canonical_variables()))
+
+
+@cache
+def _load_codebook(path_text: str, _file_stamp: tuple, _variables: tuple) -> Codebook:
+    path = Path(path_text)
     data = _read_with_extends(path)
-    return parse_codebook(data, path=str(path))
+    try:
+        TypeAdapter(CodebookSpec).validate_python(data)
+        if str(data.get("wave")) != path.stem or has_todo(data.get("variables")):
+            raise CodebookError("wave differs from file name, or a label is still TODO")
+        codebook = parse_codebook(data, path=str(path))
+    except (ValidationError, CodebookError) as error:
+        from survey_analysis.check import check_codebook
+
+        problems = check_codebook(path)
+        if problems:
+            raise CodebookConfigError(problems) from None
+        raise error from None
+    return codebook
 
 
 def _read_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:

@@ -27,8 +27,13 @@ class SchemaError(ValueError):
     """The canonical table breaks its schema; the message names the columns and bad values."""
 
 
-@cache
 def respondent_schema() -> pa.DataFrameSchema:
+    """The schema for the active variables (a project may add some)."""
+    return _schema_for(tuple(canonical_variables().values()))
+
+
+@cache
+def _schema_for(variables: tuple) -> pa.DataFrameSchema:
     # pandera is imported here, not at the top: it takes ~0.3 s, and a table served from the
     # cache (survey_analysis.cache) was validated when it was built.
     import pandera.pandas as pa
@@ -40,7 +45,7 @@ def respondent_schema() -> pa.DataFrameSchema:
         "duration_seconds": pa.Column("Float64", pa.Check.ge(0), nullable=True),
         "weight": pa.Column("Float64", pa.Check.gt(0), nullable=False),
     }
-    for variable in canonical_variables().values():
+    for variable in variables:
         if variable.kind == "multi":
             for column in variable.columns:
                 columns[column] = pa.Column("boolean", nullable=column != variable.answered_column)

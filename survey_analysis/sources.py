@@ -14,14 +14,15 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 
 from survey_analysis.codebook import Codebook, InputFile, available_waves, load_codebook
-from survey_analysis.yaml_files import load_yaml_file
+from survey_analysis.config_models import SourceSpec
+from survey_analysis.project import _stamp, active_project, source_files, source_specs
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +61,31 @@ class Source:
         return load_codebook(self.name, wave)
 
 
-@cache
 def _registry() -> dict[str, Source]:
-    path = Path(str(resources.files("survey_analysis.codebooks").joinpath("sources.yaml")))
+    """Every source: the built-in ones and the active project's (whose same-named source wins)."""
+    files = source_files()
+    stamps = tuple(sorted({_stamp(path) for path in files.values()}))
+    from survey_analysis.variables import canonical_variables
+
+    return _registry_for(tuple(files.items()), stamps, tuple(canonical_variables()))
+
+
+@cache
+def _registry_for(files: tuple[tuple[str, Path], ...], _stamps: tuple,
+                  _variables: tuple) -> dict[str, Source]:
+    from survey_analysis.check import ConfigError, check_sources_file
+
+    specs = source_specs()
     try:
-        registry = load_yaml_file(path) or {}
-    except ValueError as error:
-        raise SourceError(str(error)) from None
+        for name, _ in files:
+            SourceSpec.model_validate(specs[name])
+    except (ValidationError, TypeError):
+        raise ConfigError(check_sources_file(dict(files)[name], [name])) from None
+    problems = [p for path in {path for _, path in files}
+                for p in check_sources_file(path, [n for n, f in files if f == path],
+                                            todos=False)]
+    if problems:
+        raise ConfigError(problems)
     known = {"title", "publisher", "licence", "synthetic", "get_files", "cleaning",
              "populations", "default_population"}
     return {
@@ -82,7 +101,7 @@ def _registry() -> dict[str, Source]:
             default_population=spec.get("default_population", "all"),
             extra={k: v for k, v in spec.items() if k not in known},
         )
-        for name, spec in registry.items()
+        for name, spec in ((n, specs[n]) for n, _ in files)
     }
 
 
@@ -93,13 +112,19 @@ def list_sources() -> tuple[str, ...]:
 def get_source(name: str) -> Source:
     registry = _registry()
     if name not in registry:
-        raise SourceError(f"unknown source {name!r}; sources: {', '.join(registry)}")
+        from survey_analysis.check import did_you_mean
+
+        raise SourceError(f"unknown source {name!r};{did_you_mean(name, registry)} sources: "
+                          f"{', '.join(registry)}")
     return registry[name]
 
 
 def data_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
-    """Where raw files are looked for, in order: the argument, $SURVEY_DATA_DIR, ./data."""
-    candidates = [data_dir, os.environ.get(DATA_DIR_ENV), PROJECT_DATA_DIR]
+    """Where raw files are looked for, in order: the argument, $SURVEY_DATA_DIR, the active
+    project's data/, ./data."""
+    project = active_project()
+    candidates = [data_dir, os.environ.get(DATA_DIR_ENV),
+                  project.data_dir if project else None, PROJECT_DATA_DIR]
     return [Path(c).expanduser() for c in candidates if c]
 
 

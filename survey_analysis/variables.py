@@ -1,13 +1,15 @@
-"""The canonical respondent variables every source maps to (``codebooks/variables.yaml``)."""
+"""The canonical respondent variables every source maps to (``codebooks/variables.yaml``, plus a
+project's own ``variables.yaml``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 import yaml
+from pydantic import TypeAdapter, ValidationError
 
 VariableKind = Literal["multi", "category", "number", "boolean"]
 
@@ -47,31 +49,75 @@ class Variable:
         return dict(self.options)[option]
 
 
-@cache
 def canonical_variables() -> dict[str, Variable]:
-    """All canonical variables by name, in the registry's order."""
-    text = resources.files("survey_analysis.codebooks").joinpath("variables.yaml").read_text()
-    registry = yaml.safe_load(text)
+    """All canonical variables by name: the built-in registry, then the active project's
+    ``variables.yaml`` (new variables, and options or values added to built-in ones)."""
+    from survey_analysis.project import _stamp, variables_files
+
+    return _variables_from(tuple(_stamp(path) for path in variables_files()))
+
+
+def builtin_variables() -> dict[str, Variable]:
+    """The package's own canonical variables (no project)."""
+    from survey_analysis.project import _stamp, variables_files
+
+    return _variables_from((_stamp(variables_files()[0]),))
+
+
+@cache
+def _variables_from(stamps: tuple[tuple, ...]) -> dict[str, Variable]:
+    merged: dict[str, dict] = {}
+    for stamp in stamps:
+        registry = _read_registry(Path(stamp[0]))
+        for name, spec in registry.items():
+            if name in merged:
+                base = merged[name]
+                if spec.get("options"):
+                    base["options"] = {**(base.get("options") or {}), **spec["options"]}
+                if spec.get("values") is not None and base.get("values") is not None:
+                    base["values"] = [*base["values"],
+                                      *(v for v in spec["values"] if v not in base["values"])]
+                continue
+            merged[name] = dict(spec)
     variables = {}
-    for name, spec in registry.items():
+    for name, spec in merged.items():
         options = tuple((str(k), str(v)) for k, v in (spec.get("options") or {}).items())
         values = spec.get("values")
         variables[name] = Variable(
             name=name,
             kind=spec["kind"],
             label=spec["label"],
-            prefix=spec.get("prefix", ""),
+            prefix=spec.get("prefix", "") or (f"{name}_" if spec["kind"] == "multi" else ""),
             options=options,
-            values=tuple(values) if values is not None else None,
+            values=tuple(str(v) for v in values) if values is not None else None,
             unit=spec.get("unit"),
         )
     return variables
 
 
+def _read_registry(path: Path) -> dict:
+    """A variables file, checked against its schema (problems name file, line and key)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    from survey_analysis import config_models as cm
+
+    try:
+        if not isinstance(data, dict):
+            raise TypeError
+        TypeAdapter(dict[str, cm.VariableSpec]).validate_python(data)
+    except (ValidationError, TypeError):
+        from survey_analysis.check import ConfigError, check_variables_file
+
+        raise ConfigError(check_variables_file(path)) from None
+    return data
+
+
 def get_variable(name: str) -> Variable:
     variables = canonical_variables()
     if name not in variables:
-        raise KeyError(f"unknown canonical variable {name!r}; known: {', '.join(variables)}")
+        from survey_analysis.check import did_you_mean
+
+        raise KeyError(f"unknown canonical variable {name!r};{did_you_mean(name, variables)} "
+                       f"known: {', '.join(variables)} (a project adds its own in variables.yaml)")
     return variables[name]
 
 

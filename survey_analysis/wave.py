@@ -23,6 +23,7 @@ from survey_analysis.sources import (
     parse_csv,
     read_bytes,
 )
+from survey_analysis.timestamps import to_iso
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,11 @@ def to_canonical(raw: pd.DataFrame, codebook: Codebook, where: str = "") -> tupl
     n = len(raw)
     for column, dtype in FRAME_COLUMNS.items():
         raw_column = codebook.columns.get(column)
-        if raw_column:
+        if raw_column and column == "submitted_at":  # read with the declared format
+            frame[column] = to_iso(raw[raw_column], codebook.read.get("timestamp_format"),
+                                   where or codebook.path, raw_column,
+                                   2 + int(codebook.read.get("question_rows", 0)))
+        elif raw_column:
             frame[column] = _typed(raw, raw_column, dtype, where, codebook)
         elif column == "respondent_id":
             frame[column] = pd.Series([f"row{i + 1}" for i in range(n)], dtype="string")

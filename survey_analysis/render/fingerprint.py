@@ -103,7 +103,9 @@ def codebooks_dir() -> Path:
 
 def codebook_chain(source: str, wave: str) -> list[Path]:
     """A wave's codebook and the files it ``extends``, in reading order (its own file first)."""
-    chain, path = [], codebooks_dir() / source / f"{wave}.yaml"
+    from survey_analysis.project import codebook_folder
+
+    chain, path = [], codebook_folder(source) / f"{wave}.yaml"
     while path.is_file() and path not in chain:
         chain.append(path)
         data = load_yaml_file(path) or {}
@@ -114,22 +116,48 @@ def codebook_chain(source: str, wave: str) -> list[Path]:
     return chain
 
 
+def codebook_label(path: Path) -> str:
+    """How a page names a codebook: relative to the package's codebooks, or to the project."""
+    from survey_analysis.project import active_project
+
+    path = Path(path)
+    if codebooks_dir() in path.parents:
+        return str(path.relative_to(codebooks_dir()))
+    project = active_project()
+    if project is not None and project.root in path.resolve().parents:
+        return f"{project.name}/{path.resolve().relative_to(project.root)}"
+    return str(path)
+
+
+def project_files() -> dict[str, Path]:
+    """The active project's own configuration files (codebooks excepted: pages list their own),
+    by the name a page shows; empty without a project."""
+    from survey_analysis.project import active_project
+
+    project = active_project()
+    if project is None:
+        return {}
+    files = [project.config_file, project.sources_file, project.variables_file]
+    return {f"{project.name}/{f.name}": f for f in files if f.is_file()}
+
+
+
+
 def source_waves(source: str) -> tuple[str, ...]:
     """A source's waves: its codebooks' names (the rule of ``codebook.available_waves``)."""
-    folder = codebooks_dir() / source
+    from survey_analysis.project import codebook_folder
+
+    folder = codebook_folder(source)
     if not folder.is_dir():
         return ()
     return tuple(sorted(p.stem for p in folder.glob("*.yaml") if not p.name.startswith("_")))
 
 
-@cache
 def source_spec(source: str) -> dict[str, Any]:
-    """A source's entry in ``codebooks/sources.yaml`` (raw mapping)."""
-    path = codebooks_dir() / "sources.yaml"
-    registry = load_yaml_file(path) or {}
-    if not isinstance(registry, dict):
-        raise ValueError(f"{path}: expected a mapping of source names, got "
-                         f"{type(registry).__name__}")
+    """A source's entry in ``sources.yaml`` (the project's, else the package's; raw mapping)."""
+    from survey_analysis.project import source_specs
+
+    registry = source_specs()
     if source not in registry:
         raise ValueError(f"unknown source {source!r}; sources: {', '.join(registry)}")
     return registry[source]

@@ -112,7 +112,7 @@ class RenderJob:
             parts += ["--wave", self.wave]
         if self.data_dir:
             parts += ["--data-dir", _portable(self.data_dir, "DATA_DIR")]
-        if Path(self.reports_dir).resolve() != DEFAULT_REPORTS_DIR.resolve():
+        if Path(self.reports_dir).resolve() != default_reports_dir().resolve():
             parts += ["--reports-dir", _portable(self.reports_dir, "REPORTS_DIR")]
         for name, value in self.overrides:
             parts += ["--set", f"{name}={_yaml_scalar(value)}"]
@@ -132,6 +132,14 @@ def _portable(path: str | Path, placeholder: str = "NOTEBOOK") -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return placeholder
+
+
+def default_reports_dir() -> Path:
+    """The active project's reports/ folder, else the checkout's."""
+    from survey_analysis.project import active_project
+
+    project = active_project()
+    return project.reports_dir if project is not None else DEFAULT_REPORTS_DIR
 
 
 def _yaml_scalar(value: Any) -> str:
@@ -298,8 +306,10 @@ def current_fingerprint(job: RenderJob) -> tuple[dict[str, Any], list[Path]]:
     codebooks = {}
     for wave in waves:
         for path in fp.codebook_chain(job.source, wave):
-            codebooks[str(path.relative_to(fp.codebooks_dir()))] = fp.sha256_file(path)
+            codebooks[fp.codebook_label(path)] = fp.sha256_file(path)
             hashed.append(path)
+    project = fp.project_files()  # a project's sources.yaml, variables.yaml, project file
+    hashed += list(project.values())
     current = {
         "notebook": fp.sha256_file(job.notebook),
         "article_files": {p.name: fp.sha256_file(p) for p in job.extra_files},
@@ -307,6 +317,7 @@ def current_fingerprint(job: RenderJob) -> tuple[dict[str, Any], list[Path]]:
         "page": page_options(job),
         "input_files": inputs,
         "codebooks": codebooks,
+        "project_files": {name: fp.sha256_file(path) for name, path in project.items()},
         "package_version": fp.package_version(),
         "package_digest": fp.package_digest(),
     }

@@ -158,6 +158,7 @@ def page_context(job: RenderJob, results: Mapping[str, Any],
         "command": job.command(),
         "input_files": files,
         "codebooks": sorted(current.get("codebooks", {}).items()),
+        "project_files": sorted(current.get("project_files", {}).items()),
         "index_href": "../../index.html",
         "links": [{"href": href, "text": text} for href, text in job.links],
     }

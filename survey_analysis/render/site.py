@@ -107,6 +107,10 @@ def build_site(
         if trend_jobs:
             outcomes += render(trend_jobs, pool, jobs, on_progress, progress=progress)
         write_index(reports_dir)
+        if any(o.status == "rendered" for o in outcomes):  # lets the next no-op skip re-checking
+            from survey_analysis.check import record_config_passed
+
+            record_config_passed(reports_dir, source)
     return outcomes
 
 
