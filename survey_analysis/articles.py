@@ -4,7 +4,8 @@ The article file declares what the site needs to know without running the notebo
 
     title: "TensorFlow vs PyTorch"              # the article's name on the index
     summary: Which framework do developers use? # one line on the index
-    sources: [demo, kaggle]                     # sources it is rendered for (default: all)
+    requires: [frameworks]                      # rendered for every source that asks these
+    sources: [demo, kaggle]                     # or: exactly these sources
     headline: [share.either, ratio.tensorflow_to_pytorch]   # figures on the index and trends
     questions: {share.: frameworks, ratio.: frameworks}     # result-id prefix -> variable, so
                                                 # the trends page takes breaks from the question
@@ -35,8 +36,8 @@ from survey_analysis.render.fingerprint import PROJECT_ROOT
 
 BUILTIN_NOTEBOOKS = PROJECT_ROOT / "notebooks"
 TRENDS_NOTEBOOK = BUILTIN_NOTEBOOKS / "trends.ipynb"
-KNOWN_KEYS = {"title", "summary", "sources", "headline", "questions", "trends", "claims", "cites",
-              "editions"}
+KNOWN_KEYS = {"title", "summary", "sources", "requires", "headline", "questions", "trends",
+              "claims", "cites", "editions"}
 EDITION_KEYS = {"title", "sources", "parameters"}
 NOT_ARTICLES = {"trends"}
 
@@ -54,6 +55,7 @@ class Article:
     title: str
     summary: str = ""
     sources: tuple[str, ...] | None = None
+    requires: tuple[str, ...] = ()
     headline: tuple[str, ...] = ()
     questions: Mapping[str, str] = field(default_factory=dict)
     trend_figures: tuple[str, ...] = ()
@@ -77,7 +79,11 @@ class Article:
         return out
 
     def renders_for(self, source: str) -> bool:
-        return self.sources is None or source in self.sources
+        """Whether the article is rendered for ``source``: named in ``sources``, or (without
+        ``sources``) some wave of the source maps every variable the article ``requires``."""
+        if self.sources is not None:
+            return source in self.sources
+        return not self.requires or set(self.requires) <= source_variables(source)
 
     def question_of(self, result_id: str) -> str | None:
         """The variable a figure depends on (longest matching id prefix)."""
@@ -157,6 +163,7 @@ def load_article(notebook: str | Path) -> Article:
         title=str(spec.get("title") or notebook.stem.replace("_", " ").capitalize()),
         summary=str(spec.get("summary") or ""),
         sources=None if sources is None else _strings(sources, where, "sources"),
+        requires=_strings(spec.get("requires"), where, "requires"),
         headline=headline, questions={str(k): str(v) for k, v in questions.items()},
         trend_figures=_strings(trends.get("figures"), where, "trends: figures") or headline,
         trend_charts=charts, claims=claims_path.resolve() if claims_path else None,
@@ -165,9 +172,32 @@ def load_article(notebook: str | Path) -> Article:
     )
 
 
+def source_variables(source: str) -> set[str]:
+    """The variables some wave of ``source`` maps (its codebooks' ``variables:``; YAML only)."""
+    from survey_analysis.render import fingerprint as fp
+    from survey_analysis.yaml_files import load_yaml_file
+
+    found: set[str] = set()
+    for wave in fp.source_waves(source):
+        try:
+            for path in fp.codebook_chain(source, wave):
+                data = load_yaml_file(path)
+                if isinstance(data, dict):
+                    found |= set(data.get("variables") or {})
+        except ValueError:  # a broken codebook is reported where it is read, not here
+            continue
+    return found
+
+
 def notebook_dirs(extra: Iterable[Path] = ()) -> list[Path]:
-    """Where articles are found: a project's ``notebooks/`` first, then the built-in ones."""
+    """Where articles are found: given folders, the active project's ``notebooks/``, then the
+    built-in ones (an article of the same name found earlier wins)."""
+    from survey_analysis.project import active_project
+
     dirs = [Path(d) for d in extra]
+    project = active_project()
+    if project is not None and project.notebooks_dir.is_dir():
+        dirs.append(project.notebooks_dir)
     return [*dirs, BUILTIN_NOTEBOOKS]
 
 

@@ -162,6 +162,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from survey_analysis.render.progress import ProgressDisplay
     from survey_analysis.render.site import BuildLocked, build_site
 
+    _project_defaults(args)
     reports = Path(args.reports_dir)
     if reports.exists() and not reports.is_dir():
         print(f"survey-report: --reports-dir {reports} is a file, not a folder", file=sys.stderr)
@@ -169,7 +170,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print(f"survey-report: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
         return 2
-    _project_defaults(args)
     if _report_problems(_render_checks(args)):
         return 1
     try:
@@ -296,7 +296,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 2
     print("Articles:")
     for article in articles.values():
-        sources = ", ".join(article.sources or list_sources())
+        sources = ", ".join(s for s in list_sources() if article.renders_for(s)) or "none"
         print(f"  {article.name}: {article.title} (sources: {sources}; "
               f"{article.notebook.name})")
     print("Sources:")

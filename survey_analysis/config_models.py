@@ -168,6 +168,15 @@ QuestionSpec = Annotated[
 ]
 
 
+class PublishedFigure(Strict):
+    """A figure the publisher itself printed for this wave, set beside the page's own."""
+
+    result: str
+    value: float
+    source: str
+    population: str | None = None
+
+
 class CodebookSpec(Strict):
     source: str
     wave: str
@@ -181,6 +190,7 @@ class CodebookSpec(Strict):
     download: str = ""
     get_files: str = ""
     comparability: dict[str, str] = {}
+    published: list[PublishedFigure] = []
 
 
 # --- variables.yaml ----------------------------------------------------------------------------

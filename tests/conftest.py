@@ -24,6 +24,16 @@ def real_data_dir() -> Path | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def _no_active_project():
+    """A test that activates a project (``survey-report --project``) leaves none behind."""
+    saved = os.environ.pop("SURVEY_PROJECT", None)
+    yield
+    os.environ.pop("SURVEY_PROJECT", None)
+    if saved is not None:
+        os.environ["SURVEY_PROJECT"] = saved
+
+
 @cache
 def demo_wave(wave: str = "2018-h2"):
     from survey_analysis import load_wave
