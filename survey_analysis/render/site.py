@@ -79,6 +79,7 @@ def build_site(
     from survey_analysis.articles import get_article, list_articles, load_article
 
     reports_dir = Path(reports_dir)
+    fp.source_spec(source)  # an unknown source is named before anything else
     if notebook is not None:
         chosen_articles = [load_article(notebook)]
     elif articles:
