@@ -87,10 +87,12 @@ def test_doc_commands_run_without_rendering(tmp_path, monkeypatch, capsys):
 @pytest.mark.slow
 def test_doc_publishes_the_page(tmp_path):
     run_doc(tmp_path, with_render=True)  # as a user runs it: each command its own process
-    example = (tmp_path / "example-project" / "reports" / "example" / "2024-h1.html").read_text()
+    example = (tmp_path / "example-project" / "reports" / "example" / "framework_battle"
+               / "2024-h1.html").read_text()
     assert "Example team survey" in example
     assert "example-project/codebooks/example/2024-h1.yaml" in example
-    page = (tmp_path / "team-survey" / "reports" / "pulse" / "2024-h2.html").read_text()
+    page = (tmp_path / "team-survey" / "reports" / "pulse" / "framework_battle"
+            / "2024-h2.html").read_text()
     for name in ("codebooks/pulse/2024-h2.yaml", "sources.yaml", "variables.yaml",
                  "survey-project.yaml"):
         assert f"team-survey/{name}" in page, name

@@ -146,7 +146,7 @@ def test_values_the_article_rejects_are_refused_before_any_kernel_starts():
         plan_jobs("demo", parameters={"population": "devs"})
     with pytest.raises(ValueError, match="is not a folder"):
         plan_jobs("demo", data_dir="/no/such/folder")
-    with pytest.raises(ValueError, match="wave is chosen by the command"):
+    with pytest.raises(ValueError, match="parameter wave cannot be set: choose it with --wave"):
         plan_jobs("demo", parameters={"wave": "2019-h2"})
     with pytest.raises(ValueError, match="confidence_level must be a number"):
         plan_jobs("demo", parameters={"confidence_level": "high"})
