@@ -123,6 +123,8 @@ def cmd_render(args: argparse.Namespace) -> int:
             jobs=args.jobs, scheduler=args.scheduler, on_progress=ProgressDisplay(sys.stderr),
         )
     except (BuildLocked, ValueError) as error:
+        if args.debug:
+            raise
         print(f"survey-report: {error}", file=sys.stderr)
         return 2
     except OSError as error:
@@ -206,6 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "demo-data": cmd_demo_data}
     try:
         return handlers[args.command](args)
+    except BrokenPipeError:  # the output's reader went away (e.g. `| head`): nothing to say
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         if args.debug:
             raise
