@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -198,6 +201,13 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C: stop, and keep the teardown's noise (a kernel dying mid-cell, logged by papermill
+    and asyncio) off the terminal; the one line is printed by :func:`main`."""
+    logging.disable(logging.CRITICAL)
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. A user's error is one line on stderr (``--debug``: the traceback);
     Ctrl-C exits with 130 after temporary files are removed (each writer removes its own)."""
@@ -206,10 +216,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     handlers = {"render": cmd_render, "list": cmd_list, "download": cmd_download,
                 "demo-data": cmd_demo_data}
+    previous = signal.getsignal(signal.SIGINT)
+    if (not args.debug and previous is signal.default_int_handler
+            and threading.current_thread() is threading.main_thread()):
+        signal.signal(signal.SIGINT, _interrupted)
     try:
         return handlers[args.command](args)
     except BrokenPipeError:  # the output's reader went away (e.g. `| head`): nothing to say
-        sys.stderr.close()
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (Python's own advice for this case)
         return 0
     except KeyboardInterrupt:
         if args.debug:
@@ -223,6 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"survey-report: {type(error).__name__}: {_one_line(error)} "
               "(run with --debug for the traceback)", file=sys.stderr)
         return 1
+    finally:
+        if signal.getsignal(signal.SIGINT) is _interrupted:
+            signal.signal(signal.SIGINT, previous)
 
 
 if __name__ == "__main__":
