@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -180,6 +183,8 @@ def cmd_render(args: argparse.Namespace) -> int:
             articles=args.articles, notebook=args.notebook,
         )
     except (BuildLocked, ValueError) as error:
+        if args.debug:
+            raise
         print(f"survey-report: {error}", file=sys.stderr)
         return 2
     except OSError as error:
@@ -371,6 +376,13 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C: stop, and keep the teardown's noise (a kernel dying mid-cell, logged by papermill
+    and asyncio) off the terminal; the one line is printed by :func:`main`."""
+    logging.disable(logging.CRITICAL)
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. A user's error is one line on stderr (``--debug``: the traceback);
     Ctrl-C exits with 130 after temporary files are removed (each writer removes its own)."""
@@ -382,6 +394,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "check": cmd_check}
     from survey_analysis.project import ProjectError, activate, active_project, open_project
 
+    previous = signal.getsignal(signal.SIGINT)
+    if (not args.debug and previous is signal.default_int_handler
+            and threading.current_thread() is threading.main_thread()):
+        signal.signal(signal.SIGINT, _interrupted)
     try:
         if args.project is not None:
             activate(open_project(args.project))  # kernels inherit it through the environment
@@ -397,6 +413,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"survey-report: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the output's reader went away (e.g. `| head`): nothing to say
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (Python's own advice for this case)
+        return 0
     except KeyboardInterrupt:
         if args.debug:
             raise
@@ -409,6 +428,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"survey-report: {type(error).__name__}: {_one_line(error)} "
               "(run with --debug for the traceback)", file=sys.stderr)
         return 1
+    finally:
+        if signal.getsignal(signal.SIGINT) is _interrupted:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _config_error() -> type[Exception]:

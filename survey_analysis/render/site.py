@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from survey_analysis.render.progress import Progress
 
 logger = logging.getLogger(__name__)
 SCHEDULER_TIMEOUT_SECONDS = 10
+LOCK_GRACE_SECONDS = 2.0
 INDEX_DIGEST = re.compile(r'<meta name="survey-index-inputs" content="([0-9a-f]+)">')
 
 
@@ -39,11 +41,18 @@ def build_lock(reports_dir: Path) -> Iterator[None]:
     build left behind (only a build holding the lock writes into the folder)."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     with (reports_dir / ".render.lock").open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildLocked(f"another survey-report render is publishing into {reports_dir}; "
-                              "wait for it to finish") from None
+        # A build that was just killed holds the lock until its worker processes have exited:
+        # a moment's grace, then refuse.
+        deadline = time.monotonic() + LOCK_GRACE_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BuildLocked(f"another survey-report render is publishing into "
+                                      f"{reports_dir}; wait for it to finish") from None
+                time.sleep(0.1)
         # A build killed while switching a page's files: finish that switch first.
         pageset.recover(reports_dir)
         for stale in reports_dir.glob("**/.*.tmp"):
