@@ -88,6 +88,8 @@ def _attribute_allowed(tag: str, name: str, value: str) -> bool:
         return name == "open"
     if tag == "table":
         return name == "border"
+    if tag == "div" and name == "tabindex":  # a table's scroll box, reachable by keyboard
+        return value.strip() in {"0", "-1"}
     return False
 
 

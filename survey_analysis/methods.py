@@ -7,6 +7,7 @@ or independent comparisons, means), with the references, so any article gets a t
 from __future__ import annotations
 
 from survey_analysis.analysis import Analysis
+from survey_analysis.escaping import escape_markdown_text as md
 from survey_analysis.variables import canonical_variables
 
 MULTIPLICITY_NAMES = {"holm": "Holm (1979)", "benjamini-hochberg": "Benjamini-Hochberg (1995)"}
@@ -55,9 +56,9 @@ def methods_text(analysis: Analysis) -> str:
         weighting = ("Figures are **unweighted**: this source publishes no survey weights, so "
                      "they describe its self-selected respondents, not a wider population.")
     paragraphs = [
-        f"**Population.** {_upper_first(wave.population_label)}, after the cleaning steps in "
-        f"the table below. The base of every share is the population's respondents who "
-        f"{analysis.base_label} ({analysis.n:,} in this wave) unless a figure names another "
+        f"**Population.** {md(_upper_first(wave.population_label))}, after the cleaning steps "
+        f"in the table below. The base of every share is the population's respondents who "
+        f"{md(analysis.base_label)} ({analysis.n:,} in this wave) unless a figure names another "
         "(a conditional share's base is its conditioning group); each figure's base is printed "
         "beside it.",
         f"**Weighting.** {weighting}",
@@ -98,8 +99,8 @@ def methods_text(analysis: Analysis) -> str:
     paragraphs.append("**Rounding.** Differences and ratios are computed from unrounded "
                       "figures, so a printed difference can differ by 0.1 from the difference "
                       "of the printed shares.")
-    not_asked = "; ".join(variable_label(v) for v in wave.not_asked) or "none"
-    notes = "".join(f"\n- {note}" for note in wave.codebook.notes)
+    not_asked = "; ".join(md(variable_label(v)) for v in wave.not_asked) or "none"
+    notes = "".join(f"\n- {md(note)}" for note in wave.codebook.notes)
     paragraphs.append(f"**Not asked in this wave:** {not_asked}.{notes}")
     return "\n\n".join(paragraphs)
 
@@ -109,9 +110,9 @@ def question_note(analysis: Analysis, variable: str | None = None) -> str:
     name = variable or analysis.base
     question = analysis.wave.codebook.questions.get(name) if name else None
     if question is None:
-        return f"This wave did not ask about {variable_label(name or '').lower()}."
-    note = f" {question.note.strip()}" if question.note.strip() else ""
-    return (f"**The question in this wave:** “{question.question.strip()}”{note}"
+        return f"This wave did not ask about {md(variable_label(name or '').lower())}."
+    note = f" {md(question.note.strip())}" if question.note.strip() else ""
+    return (f"**The question in this wave:** “{md(question.question.strip())}”{note}"
             + breaks_note(analysis, name))
 
 
@@ -130,14 +131,15 @@ def breaks_note(analysis: Analysis, variable: str) -> str:
     i = waves.index(wave) if wave in waves else -1
     notes = []
     if i > 0 and labels[waves[i - 1]] and labels[wave] and labels[waves[i - 1]] != labels[wave]:
-        notes.append(f"the previous wave ({waves[i - 1]}) asked about "
-                     f"“{labels[waves[i - 1]]}”")
+        notes.append(f"the previous wave ({md(waves[i - 1])}) asked about "
+                     f"“{md(labels[waves[i - 1]])}”")
     if 0 <= i < len(waves) - 1 and labels[waves[i + 1]] and labels[wave] \
             and labels[waves[i + 1]] != labels[wave]:
-        notes.append(f"the next wave ({waves[i + 1]}) asked about “{labels[waves[i + 1]]}”")
+        notes.append(f"the next wave ({md(waves[i + 1])}) asked about "
+                     f"“{md(labels[waves[i + 1]])}”")
     if not notes:
         return ""
-    return (f" **Not comparable across waves:** this wave asked about “{labels[wave]}”, while "
+    return (f" **Not comparable across waves:** this wave asked about “{md(labels[wave])}”, while "
             + " and ".join(notes) + "; figures across such a break answer different questions.")
 
 
@@ -156,13 +158,13 @@ def publisher_figures(analysis: Analysis) -> str:
         population = entry.get("population") or analysis.wave.population
         label = populations.get(population, {}).get("label", population)
         theirs = format_value(float(entry["value"]), ours.kind, ours.unit)
-        line = f"- {entry['source']}: {theirs} ({ours.label.lower()}; {label})."
+        line = f"- {md(entry['source'])}: {theirs} ({md(ours.label.lower())}; {md(label)})."
         if population == analysis.wave.population:
-            line += f" This page: {phrases.figure(ours)}."
+            line += f" This page: {md(phrases.figure(ours))}."
         else:
-            line += (f" This page's {phrases.value_ci(ours)} is of {analysis.wave.population_label}"
-                     f", a different population; the edition for {label} sets the two side by "
-                     "side.")
+            line += (f" This page's {md(phrases.value_ci(ours))} is of "
+                     f"{md(analysis.wave.population_label)}, a different population; the edition "
+                     f"for {md(label)} sets the two side by side.")
         lines.append(line)
     if not lines:
         return ""
@@ -171,7 +173,7 @@ def publisher_figures(analysis: Analysis) -> str:
 
 def caveats_text(measures) -> str:
     """How this source measures each outcome, where it differs from the article's question."""
-    items = [f"- *{m.label}*: {m.caveat}" for m in measures if m.caveat]
+    items = [f"- *{md(m.label)}*: {md(m.caveat)}" for m in measures if m.caveat]
     if not items:
         return ""
     lead = ("**How this source measures the outcomes.** Where a different question stands in "
@@ -184,8 +186,8 @@ def attribution(analysis: Analysis) -> str:
     """Source, publisher and licence of the wave's data, as its licence asks."""
     source, wave = analysis.wave.source, analysis.wave
     licence = str(wave.codebook.extra.get("licence") or source.licence).strip()
-    return (f"**Data.** {source.title}, wave {wave.wave}, published by {source.publisher}. "
-            f"Licence: {licence}")
+    return (f"**Data.** {md(source.title)}, wave {md(wave.wave)}, published by "
+            f"{md(source.publisher)}. Licence: {md(licence)}")
 
 
 def synthetic_note(analysis: Analysis) -> str:

@@ -62,24 +62,27 @@ class BasePolicy:
         return result
 
     def decide(self, result: Result) -> stats.PresentationDecision:
-        weighted = result.n_effective_method not in (None, "unweighted")
-        n = float(result.n)
-        if self.name == "fixed" and weighted and result.n_effective is not None \
-                and result.n1 is None:
+        weighted = result.n_effective_method not in (None, "unweighted") or (
+            result.paired and result.n_effective is not None)
+        n, n1, n2 = float(result.n), result.n1, result.n2
+        ne1 = result.n_effective1 if weighted else None
+        ne2 = result.n_effective2 if weighted else None
+        if weighted and result.n_effective is not None and (n1 is None or result.paired):
+            # A few huge weights leave the information of a few respondents, however many
+            # answered: the effective size counts (for a paired figure, for both answers).
             n = min(n, float(result.n_effective))
-        n_effective = result.n_effective if weighted or result.kind != "share" else None
-        n1, n2 = result.n1, result.n2
+            if result.paired:
+                ne1 = ne2 = float(result.n_effective)
         if self.name == "fixed" and weighted:  # the fixed rule counts effective sizes too
-            n1 = _smaller(n1, result.n_effective1)
-            n2 = _smaller(n2, result.n_effective2)
+            n1, n2 = _smaller(n1, ne1), _smaller(n2, ne2)
+        n_effective = result.n_effective if weighted or result.kind != "share" else None
+        share = KINDS.get(result.kind) == "share"
         return stats.presentation_decision(
             KINDS.get(result.kind, "difference"), result.estimate,
             # Shares are judged on their Korn-Graubard interval, whatever interval is shown.
-            None if KINDS.get(result.kind) == "share" else result.lower,
-            None if KINDS.get(result.kind) == "share" else result.upper,
+            None if share else result.lower, None if share else result.upper,
             n, n_effective, result.df, self.name, n1=n1, n2=n2,
-            n_effective1=result.n_effective1 if weighted else None,
-            n_effective2=result.n_effective2 if weighted else None,
+            n_effective1=ne1, n_effective2=ne2,
             min_base=self.min_base, suppression_floor=self.floor)
 
 

@@ -22,12 +22,12 @@ the comparison it quotes is significant. Let a helper word such sentences, or wr
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from survey_analysis import phrases
+from survey_analysis.escaping import escape_markdown_text
 from survey_analysis.results import Result
 
 _RESULT, _PHRASE, _END = "\ue000", "\ue001", "\ue002"
@@ -69,16 +69,17 @@ def render_prose(template: str, namespace: Mapping[str, Any]) -> str:
     quoted: list[tuple[Result, ...]] = []
 
     def finalize(value: Any) -> str:
+        # Every inserted text shows as typed: no Markdown or HTML from data or results.
         if isinstance(value, phrases.Phrase):
             quoted.append(value.about)
-            return f"{_PHRASE}{len(quoted) - 1}\ue003{html.escape(str(value), quote=False)}{_END}"
+            return f"{_PHRASE}{len(quoted) - 1}\ue003{escape_markdown_text(value)}{_END}"
         if isinstance(value, Result):
             quoted.append((value,))
             return (f"{_RESULT}{len(quoted) - 1}\ue003"
-                    f"{html.escape(str(phrases.figure(value)), quote=False)}{_END}")
+                    f"{escape_markdown_text(phrases.figure(value))}{_END}")
         if value is None:
             return ""
-        return html.escape(str(value), quote=False)
+        return escape_markdown_text(value)
 
     env = _environment()
     env.finalize = finalize

@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from survey_analysis.articles import Article, load_article
+from survey_analysis.escaping import escape_markdown_text as md
 from survey_analysis.formatting import format_bounds, format_interval, format_p_value, format_value
 from survey_analysis.plots import PALETTE, Chart
 from survey_analysis.results import FLAG_NOT_ASKED, ResultSet
@@ -78,8 +79,9 @@ def load_trends(source: str, article: str | Path, results_dir: str | None = None
 
 def standfirst(t: Trends) -> str:
     synthetic = " Synthetic demonstration data: no real person answered." if t.synthetic else ""
-    return (f"*{t.article.title}: every headline figure across the {len(t.waves)} waves of "
-            f"the {t.title} ({t.waves[0].wave} to {t.waves[-1].wave}), with the changes within "
+    return (f"*{md(t.article.title)}: every headline figure across the {len(t.waves)} waves of "
+            f"the {md(t.title)} ({md(t.waves[0].wave)} to {md(t.waves[-1].wave)}), with the "
+            "changes within "
             f"each comparable series and their confidence intervals.*{synthetic}")
 
 
@@ -101,7 +103,7 @@ def lede(t: Trends) -> str:
         word = ("rose" if change.estimate > null else "fell") if change.significant \
             else "showed no clear change"
         sentences.append(
-            f"**{label}** {word} from {run[0].wave} to {run[-1].wave} "
+            f"**{md(label)}** {word} from {md(run[0].wave)} to {md(run[-1].wave)} "
             f"({format_value(first['estimate'], kind, unit)} to "
             f"{format_value(last['estimate'], kind, unit)}; change "
             f"{format_value(change.estimate, change.kind, change.unit)}, "
@@ -153,7 +155,7 @@ def change_sentence(t: Trends, fid: str) -> str:
         series = {w.wave for w in t.waves[start:]}
         points = [(wave, r) for wave, r in points if wave in series]
     if len(points) < 2:
-        return f"*{_label(t, fid)}*: not reported in two comparable waves."
+        return f"*{md(_label(t, fid))}*: not reported in two comparable waves."
     (w0, r0), (w1, r1) = points[0], points[-1]
     kind, unit = r1.get("kind", "share"), r1.get("unit") or ""
     parts = []
@@ -174,13 +176,15 @@ def change_sentence(t: Trends, fid: str) -> str:
         parts.append(f"{pair}: **{word}** ({format_value(r.estimate, r.kind, r.unit)}, "
                      f"unadjusted {round(100 * r.level)}% CI {format_bounds(r, r.unit)}, "
                      f"adjusted p {format_p_value(r.p_value)})")
-    return (f"*{_label(t, fid)}*: {format_value(r0['estimate'], kind, unit)} in {w0}, "
+    return (f"*{md(_label(t, fid))}*: {format_value(r0['estimate'], kind, unit)} in {md(w0)}, "
             f"{format_value(r1['estimate'], kind, unit)} in {w1}. " + "; ".join(parts) + ".")
 
 
 def wave_links(t: Trends) -> str:
     """Links to each wave's own article (they sit beside the trends page)."""
-    links = " · ".join(f"[{w.wave}]({w.wave}.html)" for w in t.waves)
+    from urllib.parse import quote
+
+    links = " · ".join(f"[{md(w.wave)}]({quote(w.wave)}.html)" for w in t.waves)
     return f"**Each wave's article:** {links}"
 
 
@@ -194,7 +198,7 @@ def summary(t: Trends) -> str:
             "read \"no clear difference\".")
     if t.breaks:
         text += (" The series breaks where a question changed: "
-                 + "; ".join(str(b) for b in t.breaks)
+                 + "; ".join(md(str(b)) for b in t.breaks)
                  + ". Changes across a break are not estimated: the figures before and after it "
                    "answer different questions.")
     return text

@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from survey_analysis import framework_battle, narrative, plots, tables
+from survey_analysis import plots, tables
 from survey_analysis.escaping import (
     CONTENT_SECURITY_POLICY,
     escape_markdown_text,
@@ -27,7 +27,10 @@ from survey_analysis.render.html import export_html
 from survey_analysis.render.jobs import RenderJob
 from survey_analysis.render.site import write_index
 from tests.conftest import REPO_ROOT, demo_wave
+from tests.framework import framework
 from tests.robustness.conftest import DEMO_DATA
+
+ARTICLE = Path("demo") / "framework_battle"  # one article's pages
 
 
 def payload(field: str) -> str:
@@ -112,9 +115,8 @@ def test_sanitize_fragment_keeps_the_pages_own_markup():
 
 # ------------------------------------------------ pages built from hostile config, in-process
 
-# Printed only through the narrative's Markdown, which does not escape yet (the lead's phrase
-# helpers will use escape_markdown_text): there the sanitizer removes the markup.
-MARKDOWN_ONLY = {"note", "notes"}
+# Every field is escaped where it is printed, in Markdown as in HTML.
+MARKDOWN_ONLY: set[str] = set()
 FIELDS = ["codebook-title", "question", "note", "notes", "profile-label", "caveat",
           "population-label", "licence", "source-title", "base-label"]
 
@@ -141,31 +143,42 @@ def hostile_wave():
                    population_label=payload("population-label"))
 
 
-def article_notebook(article, survey) -> nbformat.NotebookNode:
-    """The article notebook's outputs, made by the same calls its cells make."""
+def article_notebook(survey) -> nbformat.NotebookNode:
+    """The framework article's outputs, made by the same public calls its cells make."""
+    from survey_analysis import methods, render_prose
+
     def md(text):
         return new_output("display_data", data={"text/markdown": text})
 
     def html(text):
         return new_output("display_data", data={"text/html": text})
 
-    outputs = [md(narrative.standfirst(article)), md(narrative.headline(article)),
-               md(narrative.ratio(article)), html(plots.headline_chart(article)._repr_html_()),
-               md(narrative.question_note(article)), md(narrative.overlap(article))]
-    overlap = plots.overlap_chart(article)
+    a = framework(survey)
+    split, profiles, robust = a.split_, a.profiles_, a.robust_
+    prose = render_prose(
+        "Of the {{ a.n | count }} {{ data.population_label }} who {{ a.base_label }}, "
+        "{{ split.either | value_ci }} use TensorFlow or PyTorch; {{ times(split.ratio, "
+        "'TensorFlow', 'PyTorch') }}.\n{% for c in profiles %}\n- *{{ c.measure.label }}*: "
+        "{{ compare(c.difference, 'TensorFlow users', 'PyTorch users') }}{% endfor %}",
+        {"a": a, "data": survey, "split": split, "profiles": profiles})
+    outputs = [md(prose),
+               html(plots.shares_chart(split.results()[:6], title="Who uses which",
+                                       base_text=f"n = {a.n:,} who {a.base_label}")
+                    ._repr_html_()),
+               md(methods.question_note(a)), md(methods.publisher_figures(a))]
+    overlap = plots.overlap_chart(split, base_text=a.base_label)
     if overlap is not None:
         outputs.append(html(overlap._repr_html_()))
-    outputs += [md(narrative.profiles(article)),
-                html(tables.to_html(tables.profile_table(article),
-                                    caption=narrative.profile_caption(article))),
-                md(narrative.caveats(article)), md(narrative.claims_summary(article)),
-                html(tables.to_html(tables.claims_table(article), caption="claims")),
-                html(tables.to_html(tables.headline_table(article),
-                                    caption=narrative.figures_caption(article))),
-                md(narrative.methods(article)),
-                html(tables.to_html(tables.caveats_table(article), caption="caveats")),
+    forest = plots.forest_plot([profiles, robust])
+    outputs += [html(tables.to_html(tables.comparison_table(profiles), caption="profiles")),
+                html(forest._repr_html_()),
+                html(tables.to_html(tables.claims_table(a.checks), caption="claims")),
+                html(tables.to_html(tables.figures_table(split.results()), caption="figures")),
+                md(methods.methods_text(a)), md(methods.caveats_text(a.measures.values())),
+                html(tables.to_html(tables.measures_table(survey, a.measures.values()),
+                                    caption="measures")),
                 html(tables.to_html(tables.cleaning_table(survey), caption="cleaning")),
-                md(narrative.attribution(article))]
+                md(methods.attribution(a))]
     nb = new_notebook()
     nb.cells = [new_markdown_cell("## The headline"), new_code_cell("", outputs=outputs)]
     return nb
@@ -191,9 +204,8 @@ def hostile_context(data_dir: str) -> dict:
 def hostile_pages(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("hostile-pages")
     survey = hostile_wave()
-    article = framework_battle(survey)
-    nb = article_notebook(article, survey)
-    title = article.results.metadata["title"]  # as publishing does: it holds the codebook's
+    nb = article_notebook(survey)
+    title = f"TensorFlow vs PyTorch: {survey.title}"  # as the notebook does: it holds the
     page = export_html(nb, title, {**hostile_context(payload("data-dir")), "title": title})
     (folder / "article.html").write_text(page, encoding="utf-8")
     raw = new_notebook()
@@ -234,7 +246,7 @@ def test_hostile_notebook_outputs_are_sanitized(hostile_pages):
 
 def test_every_page_carries_the_content_security_policy(hostile_pages, good_site):
     pages = [*hostile_pages.values(), good_site / "index.html", *sorted(
-        (good_site / "demo").glob("*.html"))]
+        (good_site / "demo" / "framework_battle").glob("*.html"))]
     for path in pages:
         head = path.read_text(encoding="utf-8").split("<body", 1)[0]
         meta = BeautifulSoup(head, "html.parser").find(
@@ -244,7 +256,7 @@ def test_every_page_carries_the_content_security_policy(hostile_pages, good_site
 
 
 def test_hostile_results_do_not_reach_the_index_as_markup(site):
-    results_file = site / "demo" / "2018-h1.results.json"
+    results_file = site / ARTICLE / "2018-h1.results.json"
     results = json.loads(results_file.read_text())
     results.update(title=payload("index-title"), population_label=payload("index-population"),
                    base_label=payload("index-base"))
@@ -277,7 +289,7 @@ def _payload_ran(browser, path: Path, bypass_csp: bool) -> tuple[list[str], list
 @pytest.mark.browser
 @pytest.mark.slow
 def test_no_payload_runs_in_chromium_even_without_the_policy(browser, hostile_pages, site):
-    results_file = site / "demo" / "2018-h1.results.json"
+    results_file = site / ARTICLE / "2018-h1.results.json"
     results = json.loads(results_file.read_text())
     results["title"] = payload("index-title")
     results_file.write_text(json.dumps(results))
@@ -292,7 +304,7 @@ def test_no_payload_runs_in_chromium_even_without_the_policy(browser, hostile_pa
 @pytest.mark.browser
 @pytest.mark.slow
 def test_the_policy_alone_stops_a_script_that_slipped_through(browser, tmp_path, good_site):
-    page = (good_site / "demo" / "2018-h1.html").read_text(encoding="utf-8")
+    page = (good_site / ARTICLE / "2018-h1.html").read_text(encoding="utf-8")
     slipped = tmp_path / "slipped.html"
     slipped.write_text(page.replace("</main>", "<script>window.__pwned='slipped'</script>"
                                     "<img src=x onerror=\"window.__pwned='img'\"></main>"))
@@ -305,23 +317,29 @@ def test_the_policy_alone_stops_a_script_that_slipped_through(browser, tmp_path,
 @pytest.mark.browser
 @pytest.mark.slow
 def test_the_good_pages_break_no_rule_of_their_policy(browser, good_site):
-    for path in [good_site / "index.html", good_site / "demo" / "2018-h2.html",
-                 good_site / "demo" / "trends.html"]:
+    for path in [good_site / "index.html", good_site / ARTICLE / "2018-h2.html",
+                 good_site / ARTICLE / "trends.html"]:
         _, errors = _payload_ran(browser, path, bypass_csp=False)
         assert errors == [], f"{path.name}: {errors}"
 
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_a_hostile_data_dir_path_renders_as_text(browser, site, tmp_path, run_cli):
-    """The issue's reproduction: the Re-render line printed --data-dir unescaped."""
-    data = tmp_path / "x\"><img src=x onerror=\"window.__pwned='path'\">"
+def test_a_hostile_data_dir_path_renders_as_text(browser, site, tmp_path, run_cli,
+                                                  monkeypatch):
+    """The issue's reproduction: the Re-render line printed --data-dir unescaped. A path under
+    the working folder is printed relative to it, quoted for the shell and escaped; an absolute
+    path elsewhere names someone's machine, so the line says DATA_DIR instead."""
+    name = "x\"><img src=x onerror=\"window.__pwned='path'\">"
+    data = tmp_path / name
     (data / "demo").mkdir(parents=True)
     shutil.copy(DEMO_DATA / "2018-h1.csv.gz", data / "demo" / "2018-h1.csv.gz")
-    code, err = run_cli("render", "--wave", "2018-h1", "--reports-dir", site, "--data-dir", data)
+    monkeypatch.chdir(tmp_path)
+    code, err = run_cli("render", "--wave", "2018-h1", "--reports-dir", site, "--data-dir", name)
     assert code == 0, err
-    page = site / "demo" / "2018-h1.html"
+    page = site / ARTICLE / "2018-h1.html"
     html = page.read_text(encoding="utf-8")
     assert live_markup(html) == []
-    assert f"--data-dir {shlex.quote(str(data))}" in BeautifulSoup(html, "html.parser").get_text()
+    assert f"--data-dir {shlex.quote(name)}" in BeautifulSoup(html, "html.parser").get_text()
+    assert str(tmp_path) not in html  # no local absolute path on a page
     assert _payload_ran(browser, page, bypass_csp=True)[0] == []

@@ -208,7 +208,8 @@ def test_a_build_repairs_a_torn_page_back_to_byte_identical_files(site):
     after = snapshot(site)
     # The manifests record the new files' times (the page's, and the trends page's record of
     # the results it read): only those differ, and only in that metadata.
-    manifests = {f"demo/{WAVE}.inputs.json", "demo/trends.inputs.json"}
+    manifests = {f"demo/framework_battle/{WAVE}.inputs.json",
+                 "demo/framework_battle/trends.inputs.json"}
     assert {k: v for k, v in after.items() if k not in manifests} == {
         k: v for k, v in before.items() if k not in manifests}
     assert _consistent(job) and quick_up_to_date(job)
@@ -288,8 +289,9 @@ def test_kill_9_during_a_render_never_leaves_a_torn_page(site, delay):
     job = _page(site)
     assert _consistent(job)
     assert not leftovers(site)
-    assert {k: v for k, v in snapshot(site).items() if not k.startswith(f"demo/{WAVE}.")} == {
-        k: v for k, v in before.items() if not k.startswith(f"demo/{WAVE}.")}
+    page = f"demo/framework_battle/{WAVE}."
+    assert {k: v for k, v in snapshot(site).items() if not k.startswith(page)} == {
+        k: v for k, v in before.items() if not k.startswith(page)}
 
 
 def _mount_tmpfs(folder: Path, size: str, *options: str) -> bool:

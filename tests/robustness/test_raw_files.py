@@ -153,4 +153,4 @@ def test_rendering_broken_waves_fails_each_and_keeps_every_good_page(site, tmp_p
         line = next(f for f in failed if f.startswith(f"FAILED demo {wave}"))
         assert words in line and "Traceback" not in line, line
     assert "0 rendered" in err and "4 failed" in err
-    assert_unchanged(site, before, failed=tuple(f"demo/{w}" for w in expected))
+    assert_unchanged(site, before, failed=tuple(f"demo/framework_battle/{w}" for w in expected))
