@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from survey_analysis import codebook as codebook_module
 from survey_analysis import sources as sources_module
 from survey_analysis.codebook import CodebookError, _read_with_extends, parse_codebook
 from survey_analysis.render import fingerprint as fp
@@ -81,53 +80,52 @@ def test_a_broken_codebook_is_one_error_naming_the_file(tmp_path, wave_text, com
     assert "<unicode string>" not in message and "Traceback" not in message
 
 
-def test_list_reports_a_broken_codebook_in_one_line_and_lists_the_rest(tmp_path, monkeypatch,
-                                                                       capsys):
+def _demo_project(tmp_path: Path) -> Path:
+    """A project folder whose own ``demo`` source is a copy of the package's (so breaking its
+    files breaks nothing of the package)."""
+    import yaml
+
+    root = tmp_path / "project"
+    shutil.copytree(DEMO_CODEBOOKS, root / "codebooks" / "demo")
+    (root / "survey-project.yaml").write_text("name: project\n", encoding="utf-8")
+    spec = yaml.safe_load((fp.codebooks_dir() / "sources.yaml").read_text(encoding="utf-8"))
+    (root / "sources.yaml").write_text(yaml.safe_dump({"demo": spec["demo"]}, sort_keys=False),
+                                       encoding="utf-8")
+    return root
+
+
+def test_list_reports_a_broken_codebook_in_one_line_and_lists_the_rest(tmp_path, capsys):
     from survey_analysis import cli
 
-    broken = _codebook_folder(tmp_path, WAVE_FILE + "\nnotes: [unclosed\n")
-    real_path = codebook_module.codebook_path
-    monkeypatch.setattr(codebook_module, "codebook_path",
-                        lambda source, wave: broken if (source, wave) == ("demo", "2018-h1")
-                        else real_path(source, wave))
-    codebook_module.load_codebook.cache_clear()
-    try:
-        code = cli.main(["list", "--data-dir", str(tmp_path)])
-    finally:
-        codebook_module.load_codebook.cache_clear()
+    root = _demo_project(tmp_path)
+    broken = root / "codebooks" / "demo" / "2018-h1.yaml"
+    broken.write_text(WAVE_FILE + "\nnotes: [unclosed\n", encoding="utf-8")
+    code = cli.main(["--project", str(root), "list", "--data-dir", str(tmp_path)])
     out, err = capsys.readouterr()
     assert code == 1
     lines = out.splitlines()
     [bad] = [line for line in lines if line.strip().startswith("2018-h1")]
-    assert re.fullmatch(rf"  2018-h1  \(codebook error: {re.escape(str(broken))}:\d+:\d+: "
+    assert re.fullmatch(rf"    2018-h1  \(codebook error: {re.escape(str(broken))}:\d+:\d+: "
                         r"invalid YAML: .*\)", bad), bad
     for wave in ("2018-h2", "2019-h1", "2019-h2"):
-        assert f"  {wave}  (files found)" in lines
-    assert any(line.startswith("kaggle:") for line in lines)
+        assert any(line.strip().startswith(wave) for line in lines), wave
+    assert any(line.strip().startswith("kaggle:") for line in lines)
     assert err.strip() == "survey-report: 1 codebook(s) could not be read"
 
 
-@pytest.fixture
-def broken_registry(tmp_path, monkeypatch):
-    """A copy of the package's codebooks whose sources.yaml has a syntax error on line 3."""
-    folder = tmp_path / "codebooks"
-    shutil.copytree(fp.codebooks_dir(), folder)
-    text = (folder / "sources.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
-    text.insert(2, "  title: [unclosed\n")
-    (folder / "sources.yaml").write_text("".join(text), encoding="utf-8")
-    monkeypatch.setattr(fp, "codebooks_dir", lambda: folder)
-    fp.source_spec.cache_clear()
-    yield folder / "sources.yaml"
-    fp.source_spec.cache_clear()
-
-
 def test_a_broken_source_registry_stops_a_render_before_anything_is_touched(site, run_cli,
-                                                                             broken_registry):
+                                                                             tmp_path):
+    root = _demo_project(tmp_path)
+    registry = root / "sources.yaml"
+    lines = registry.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(2, "  title: [unclosed\n")
+    registry.write_text("".join(lines), encoding="utf-8")
     before = snapshot(site)
-    code, err = run_cli("render", "--wave", "2018-h1", "--reports-dir", site, "--force")
+    code, err = run_cli("--project", root, "render", "--wave", "2018-h1", "--reports-dir", site,
+                        "--force")
     assert code == 2, err
-    assert re.fullmatch(rf"survey-report: {re.escape(str(broken_registry))}:\d+:\d+: invalid "
-                        r"YAML: .*", err.strip()), err
+    assert re.fullmatch(rf"survey-report: {re.escape(str(registry))}:\d+: not valid YAML: .*",
+                        err.strip()), err
     assert_unchanged(site, before)
 
 

@@ -327,7 +327,8 @@ def test_a_real_full_disk_fails_the_page_in_one_line_and_touches_nothing(small_d
     before = snapshot(reports)
     code, err = run_cli("render", "--wave", WAVE, "--force", "--reports-dir", reports)
     assert code == 1, err
-    assert (f"FAILED demo {WAVE}: cannot write {reports / 'demo'}: the disk is full; nothing "
+    assert (f"FAILED demo {WAVE}: cannot write {reports / 'demo' / 'framework_battle'}: the "
+            "disk is full; nothing "
             "published was changed") in err
     assert "Traceback" not in err
     assert_unchanged(reports, before)
