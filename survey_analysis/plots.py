@@ -31,9 +31,10 @@ def setup() -> None:
     """Deterministic, readable defaults for every chart on a page."""
     sns.set_theme(style="whitegrid", context="notebook")
     mpl.rcParams.update({
-        # Charts are drawn 480 px wide with 12 px text, so a 390 px phone shows text >= 9 px.
-        "figure.dpi": 100, "savefig.dpi": 100, "font.size": 12, "axes.titlesize": 13,
-        "axes.labelsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12, "legend.fontsize": 12,
+        # Charts are drawn about 450 px wide with 13 px text, so a 390 px phone, which shows
+        # them about 370 px wide, still shows text of 10 px or more.
+        "figure.dpi": 100, "savefig.dpi": 100, "font.size": 13, "axes.titlesize": 13,
+        "axes.labelsize": 13, "xtick.labelsize": 13, "ytick.labelsize": 13, "legend.fontsize": 13,
         "axes.titleweight": "bold", "svg.hashsalt": "survey-analysis", "figure.max_open_warning": 0,
     })
 
@@ -78,7 +79,7 @@ def shares_chart(results: Sequence[Result], labels: Sequence[str] | None = None,
     if not shown:
         return None
     # Figures are made without pyplot, so a notebook shows each exactly once, where displayed.
-    fig = Figure(figsize=(4.8, 0.5 * len(shown) + 1.4))
+    fig = Figure(figsize=(4.4, 0.5 * len(shown) + 1.4))
     ax = fig.subplots()
     for i, (_, r, colour) in enumerate(shown):
         ax.barh(i, 100 * r.estimate, color=colour, height=0.6)
@@ -87,14 +88,14 @@ def shares_chart(results: Sequence[Result], labels: Sequence[str] | None = None,
                     ecolor="#1f2328", capsize=4, lw=1.2)
         flag = " (read with care)" if r.cautioned else ""
         ax.text(100 * r.upper + 0.8, i, f"{100 * r.estimate:.1f}%{flag}", va="center",
-                fontsize=12)
-    ax.set_yticks(range(len(shown)), [label for label, _, _ in shown], fontsize=12)
+                fontsize=13)
+    ax.set_yticks(range(len(shown)), [label for label, _, _ in shown], fontsize=13)
     ax.invert_yaxis()
     ax.set_xlabel("Share of the base (%)")
     upper = max(100 * r.upper for _, r, _ in shown)
     ax.set_xlim(0, min(100, upper * 1.3 + 6))
     if title:
-        ax.set_title(title)
+        ax.set_title(_wrap(title, 32))
     _mark_synthetic(fig, synthetic)
     fig.tight_layout()
     alt = (f"Bar chart{': ' + title if title else ''}. " + "; ".join(
@@ -109,7 +110,7 @@ def shares_chart(results: Sequence[Result], labels: Sequence[str] | None = None,
 
 def _mark_synthetic(fig: Figure, synthetic: bool) -> None:
     if synthetic:
-        fig.text(0.99, 0.01, "SYNTHETIC DATA", ha="right", va="bottom", fontsize=12,
+        fig.text(0.99, 0.01, "SYNTHETIC DATA", ha="right", va="bottom", fontsize=13,
                  color="#8250df", fontweight="bold")
 
 
@@ -127,17 +128,17 @@ def overlap_chart(split, *, base_text: str = "", synthetic: bool = False) -> Cha
     colours = {"first_only": FIRST, "both": BOTH, "second_only": SECOND, "neither": NEITHER}
     counts = split.counts
     n = sum(counts.values())
-    fig = Figure(figsize=(4.8, 4.8))
+    fig = Figure(figsize=(4.4, 4.8))
     bar_ax, venn_ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.1, 1]})
     values = [counts[r] for r in roles]
     bar_ax.barh(range(4), values, color=[colours[r] for r in roles])
     for i, v in enumerate(values):
-        bar_ax.text(v + n * 0.01, i, f"{v:,} ({100 * v / n:.1f}%)", va="center", fontsize=12)
-    bar_ax.set_yticks(range(4), [names[r] for r in roles], fontsize=12)
+        bar_ax.text(v + n * 0.01, i, f"{v:,} ({100 * v / n:.1f}%)", va="center", fontsize=13)
+    bar_ax.set_yticks(range(4), [names[r] for r in roles], fontsize=13)
     bar_ax.invert_yaxis()
     bar_ax.set_xlim(0, max(max(values), 1) * 1.55)
     bar_ax.set_xlabel("Respondents (count)")
-    bar_ax.set_title(f"Overlap of {a} and {b} users")
+    bar_ax.set_title(_wrap(f"Overlap of {a} and {b} users", 32))
     _venn(venn_ax, counts, a, b)
     _mark_synthetic(fig, synthetic)
     fig.tight_layout()
@@ -158,11 +159,11 @@ def _venn(ax, counts, a: str, b: str) -> None:
     distance = (r1 + r2) * (0.85 - 0.6 * counts["both"] / max(min(first_total, second_total), 1))
     ax.add_patch(Circle((0, 0), r1, color=FIRST, alpha=0.45))
     ax.add_patch(Circle((distance, 0), r2, color=SECOND, alpha=0.45))
-    ax.text(-r1 * 0.35, 0, f"{a}\n{first_total:,}", ha="center", va="center", fontsize=12)
+    ax.text(-r1 * 0.35, 0, f"{a}\n{first_total:,}", ha="center", va="center", fontsize=13)
     ax.text(distance + r2 * 0.45, -r2 - 0.12, f"{b}\n{second_total:,}", ha="center", va="top",
-            fontsize=12)
+            fontsize=13)
     ax.text((distance + r1 - r2) / 2 + 0.05, r1 + 0.05, f"both: {counts['both']:,}",
-            ha="center", va="bottom", fontsize=12)
+            ha="center", va="bottom", fontsize=13)
     ax.set_xlim(-r1 - 0.1, distance + r2 + 0.3)
     ax.set_ylim(-max(r1, r2) - 0.5, max(r1, r2) + 0.3)
     ax.set_aspect("equal")
@@ -183,7 +184,7 @@ def forest_plot(families: Sequence, names: Sequence[str] | None = None, *,
     if not rows:
         return None
     labels = list(dict.fromkeys(label for label, _, _, _ in rows))
-    fig = Figure(figsize=(4.8, 0.6 * len(labels) + 2.2))
+    fig = Figure(figsize=(4.4, 0.6 * len(labels) + 2.2))
     ax = fig.subplots()
     for label, _, (marker, offset, colour), diff in rows:
         y = labels.index(label) + offset
@@ -192,17 +193,17 @@ def forest_plot(families: Sequence, names: Sequence[str] | None = None, *,
         ax.plot(100 * diff.estimate, y, marker=marker, color=colour, markerfacecolor=face,
                 markersize=7, linestyle="none")
         if diff.cautioned:
-            ax.text(100 * diff.upper + 0.8, y, "read with care", va="center", fontsize=12,
+            ax.text(100 * diff.upper + 0.8, y, "read with care", va="center", fontsize=13,
                     style="italic", color="#9a6700")
     for name, (marker, _, colour) in zip(names, styles, strict=False):
-        ax.plot([], [], marker=marker, color=colour, linestyle="-", label=name)
+        ax.plot([], [], marker=marker, color=colour, linestyle="-", label=_wrap(name, 30))
     ax.axvline(0, color="#cf222e", lw=1, ls="--")
-    ax.set_yticks(range(len(labels)), [_wrap(label) for label in labels], fontsize=12)
+    ax.set_yticks(range(len(labels)), [_wrap(label) for label in labels], fontsize=13)
     ax.invert_yaxis()
-    ax.set_xlabel("Difference in share (percentage points)")
+    ax.set_xlabel("Difference (percentage points)")
     if title:
-        ax.set_title(title)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.02), ncol=1, fontsize=12,
+        ax.set_title(_wrap(title, 32))
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.02), ncol=1, fontsize=13,
               frameon=False)
     _mark_synthetic(fig, synthetic)
     fig.tight_layout()
@@ -220,7 +221,7 @@ def forest_plot(families: Sequence, names: Sequence[str] | None = None, *,
     return Chart(fig, alt, caption)
 
 
-def _wrap(text: str, width: int = 22) -> str:
+def _wrap(text: str, width: int = 20) -> str:
     words, lines, line = text.split(), [], ""
     for word in words:
         if line and len(line) + len(word) + 1 > width:

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from survey_analysis.articles import Article, load_article
 from survey_analysis.escaping import escape_markdown_text as md
 from survey_analysis.formatting import format_bounds, format_interval, format_p_value, format_value
-from survey_analysis.plots import PALETTE, Chart
+from survey_analysis.plots import PALETTE, Chart, _wrap
 from survey_analysis.results import FLAG_NOT_ASKED, ResultSet
 from survey_analysis.trends import (
     SeriesBreak,
@@ -243,7 +243,7 @@ def trend_chart(t: Trends, ids: Sequence[str], title: str) -> Chart | None:
         return None
     ratio = all(pts[-1][1].get("kind") == "ratio" for _, pts in series)
     scale = 1 if ratio else 100
-    fig = Figure(figsize=(4.8, 4.6))
+    fig = Figure(figsize=(4.4, 4.6))
     ax = fig.subplots()
     cuts = {t.waves.index(next(w for w in t.waves if w.wave == b.after))
             for b in t.breaks if b.variable in {t.figure_variable(fid) for fid, _ in series}}
@@ -264,17 +264,17 @@ def trend_chart(t: Trends, ids: Sequence[str], title: str) -> Chart | None:
                 segment.append((i, r))
     for cut in sorted(cuts):
         ax.axvline(cut - 0.5, color="#cf222e", linestyle="--", linewidth=1)
-        ax.text(cut - 0.45, ax.get_ylim()[1], "question\nchanged", color="#cf222e", fontsize=12,
+        ax.text(cut - 0.45, ax.get_ylim()[1], "question\nchanged", color="#cf222e", fontsize=13,
                 va="top")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=False))
-    ax.legend(unique.values(), unique.keys(), fontsize=12, loc="upper center",
+    ax.legend(unique.values(), unique.keys(), fontsize=13, loc="upper center",
               bbox_to_anchor=(0.5, -0.15), ncol=1, frameon=False)
     ax.set_xticks(range(len(t.waves)), [w.wave for w in t.waves])
     ax.set_ylabel("Ratio" if ratio else "Share (%)")
     if ratio:
         ax.axhline(1, color="#57606a", linewidth=0.8)
-    ax.set_title(title)
+    ax.set_title(_wrap(title, 32))
     fig.tight_layout()
     level = round(100 * series[0][1][0][1]["level"])
     bases = "; ".join(_base_text(w.wave, w.records[series[0][0]]) for w in t.waves

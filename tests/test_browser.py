@@ -45,7 +45,7 @@ def browser(chromium):
 
 
 AXE_VERSION = "4.10.2"
-CHART_TEXT_PX = 12  # plots.setup(): every chart's text is drawn 12 px high at natural size
+CHART_TEXT_PX = 13  # plots.setup(): every chart's text is drawn 13 px high at natural size
 
 
 @pytest.fixture(scope="session")
