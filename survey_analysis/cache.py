@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import logging
 import os
 import re
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from survey_analysis.cleaning import LogEntry
     from survey_analysis.codebook import Codebook
     from survey_analysis.sources import Source
+
+from survey_analysis.render.fingerprint import write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +102,7 @@ def remember_digest(path: Path, member: str, digest: str, hashed_at_ns: int) -> 
         st = os.stat(path)
         record = {"path": str(Path(path).resolve()), "member": member, "sha256": digest,
                   "stat": _signature(st), "hashed_at_ns": hashed_at_ns}
-        _write_atomic(_digest_record(path, member), json.dumps(record).encode())
+        write_atomic(_digest_record(path, member), json.dumps(record).encode())
     except OSError as error:
         _cannot_write(error)
 
@@ -228,18 +230,10 @@ def write_table(source: str, wave: str, key: str, cleaned: pd.DataFrame,
     table = pa.Table.from_pandas(cleaned, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                            _META_KEY: json.dumps(meta).encode()})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="lz4")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pq.write_table(table, handle, compression="lz4")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, buffer.getvalue())
         _prune(path.parent, keep=path)
     except OSError as error:
         _cannot_write(error)
@@ -256,18 +250,6 @@ def _prune(folder: Path, keep: Path) -> None:
     older = [path for _, path in sorted(dated, reverse=True) if path != keep]
     for path in older[KEEP_PER_WAVE - 1:]:
         path.unlink(missing_ok=True)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 _warned: set[str] = set()
