@@ -210,6 +210,7 @@ def plan_jobs(
     base = {**dict(spec.get("report_parameters") or {}), **dict(article.parameters),
             **dict(overrides)}
     check_report_parameters(source, spec, base)
+    check_declared(article.notebook, base)
     links = ((("trends.html", f"{article.title}: trends across waves"),)
              if trends and len(known) > 1 else ())
     jobs = []
@@ -224,6 +225,45 @@ def plan_jobs(
                                                 if f != article.notebook),
                               headline=article.headline))
     return jobs
+
+
+def declared_parameters(notebook: Path) -> list[str]:
+    """The names a notebook's cell tagged ``parameters`` assigns (read without a kernel)."""
+    import ast
+    import json
+
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{notebook}: not a readable notebook ({error})") from None
+    for cell in cells:
+        if "parameters" in (cell.get("metadata") or {}).get("tags", []):
+            source = "".join(cell.get("source", ""))
+            try:
+                tree = ast.parse(source)
+            except SyntaxError as error:
+                raise ValueError(f"{notebook}: the parameters cell is not valid Python "
+                                 f"(line {error.lineno}: {error.msg})") from None
+            names = []
+            for node in tree.body:
+                targets = [node.target] if isinstance(node, ast.AnnAssign) else \
+                    getattr(node, "targets", [])
+                names += [t.id for t in targets if isinstance(t, ast.Name)]
+            return names
+    raise ValueError(f"{notebook}: no cell tagged 'parameters'")
+
+
+def check_declared(notebook: Path, parameters: Mapping[str, Any]) -> None:
+    """Refuse a parameter the notebook does not declare, before any wave starts."""
+    import difflib
+
+    declared = declared_parameters(notebook)
+    unknown = [name for name in parameters if name not in declared]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], declared, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise ValueError(f"{Path(notebook).name}: unknown parameter(s) {', '.join(unknown)}; "
+                         f"the parameters cell declares {', '.join(declared)}{hint}")
 
 
 def check_report_parameters(source: str, spec: Mapping[str, Any],

@@ -94,13 +94,15 @@ def test_reports_dir_that_is_a_file(run_cli, tmp_path):
     assert path.read_text() == "not a folder"
 
 
-def test_an_unknown_parameter_name_fails_the_wave_naming_it(site, run_cli):
+def test_an_unknown_parameter_name_is_refused_before_any_wave_naming_it(site, run_cli):
     before = snapshot(site)
     code, err = run_cli("render", "--wave", "2018-h1", "--reports-dir", site, "--set",
                         "confidance_level=0.9")
-    assert code == 1, err
-    assert re.search(r"unknown parameter\(s\) confidance_level; the parameters cell declares "
-                     r"source, wave, population, confidence_level", err), err
+    assert code == 2, err
+    assert re.fullmatch(r"survey-report: framework_battle\.ipynb: unknown parameter\(s\) "
+                        r"confidance_level; the parameters cell declares source, wave, "
+                        r"population, confidence_level, .*; did you mean confidence_level\?",
+                        err.strip()), err
     assert_unchanged(site, before)
 
 
