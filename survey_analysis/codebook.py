@@ -36,6 +36,7 @@ from survey_analysis.config_models import CodebookSpec
 from survey_analysis.project import _stamp, codebook_folder
 from survey_analysis.variables import Variable, canonical_variables, get_variable
 from survey_analysis.yaml_files import load_yaml_file
+from survey_analysis.yaml_lines import merge as _merge
 
 QUESTION_KINDS = ("single", "multi_delimited", "multi_columns", "number")
 _NUMBER_TEXT = re.compile(
@@ -189,16 +190,6 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any
     if base_name is None:
         return data
     return _merge(_read_with_extends(path.parent / str(base_name), (*seen, path)), data)
-
-
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def parse_codebook(data: Mapping[str, Any], path: str = "<codebook>") -> Codebook:

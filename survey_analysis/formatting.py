@@ -27,6 +27,9 @@ def _limit(value: float, decimals: int) -> str:
 
 PERCENT_KINDS = {"share", "conditional"}
 
+# Multiple-comparison methods as the methods sections cite them.
+MULTIPLICITY_NAMES = {"holm": "Holm (1979)", "benjamini-hochberg": "Benjamini-Hochberg (1995)"}
+
 # Method codes as readers see them in captions.
 METHOD_NAMES = {
     "wilson": "Wilson score", "wilson-cc": "continuity-corrected Wilson", "clopper-pearson":

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from survey_analysis.analysis import Analysis
 from survey_analysis.escaping import escape_markdown_text as md
+from survey_analysis.formatting import MULTIPLICITY_NAMES
+from survey_analysis.phrases import upper_first
 from survey_analysis.variables import canonical_variables
 
-MULTIPLICITY_NAMES = {"holm": "Holm (1979)", "benjamini-hochberg": "Benjamini-Hochberg (1995)"}
 METHOD_REFERENCES = {
     "wilson": "Wilson score interval (Wilson 1927; Newcombe 1998a, method 3)",
     "wilson-cc": "continuity-corrected Wilson score interval (Newcombe 1998a, method 4)",
@@ -23,10 +24,6 @@ PAIRED_RATIO_REFERENCES = {
     "tang": "the score method of Tang, Tang & Chan (2003)",
     "bonett-price": "the method of Bonett & Price (2006)",
 }
-
-
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def variable_label(name: str) -> str:
@@ -56,7 +53,7 @@ def methods_text(analysis: Analysis) -> str:
         weighting = ("Figures are **unweighted**: this source publishes no survey weights, so "
                      "they describe its self-selected respondents, not a wider population.")
     paragraphs = [
-        f"**Population.** {md(_upper_first(wave.population_label))}, after the cleaning steps "
+        f"**Population.** {md(upper_first(wave.population_label))}, after the cleaning steps "
         f"in the table below. The base of every share is the population's respondents who "
         f"{md(analysis.base_label)} ({analysis.n:,} in this wave) unless a figure names another "
         "(a conditional share's base is its conditioning group); each figure's base is printed "

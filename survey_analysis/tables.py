@@ -64,13 +64,11 @@ def figures_table(results: Iterable[Result]) -> pd.DataFrame:
 
 def verdict(diff: Result) -> str:
     """A comparison's verdict after multiplicity adjustment, in a table's words."""
+    from survey_analysis.phrases import verdict as words
+
     if not diff.shown or diff.significant is None:
         return ""
-    if diff.significant:
-        return "significant"
-    if diff.lower > 0 or diff.upper < 0:  # the interval shown is unadjusted; the verdict is not
-        return "no clear difference after adjustment"
-    return "no clear difference"
+    return str(words(diff))
 
 
 def cell(r: Result) -> str:

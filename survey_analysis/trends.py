@@ -16,7 +16,7 @@ The change of a figure between two waves, by the figure's kind:
 
 Across the page's family of comparable changes, p-values are adjusted by Holm (1979) or
 Benjamini-Hochberg (1995); a change is called significant only when its adjusted p-value is below
-1 - level, and otherwise reads "no clear difference" (as in :mod:`survey_analysis.narrative`).
+1 - level, and otherwise reads "no clear difference" (as in :mod:`survey_analysis.phrases`).
 
 Breaks in comparability come from each wave's codebook: a top-level ``comparability:`` mapping a
 canonical variable to a series label (``{frameworks: "past 5 years"}``). A change of label between

@@ -18,9 +18,16 @@ from matplotlib.figure import Figure
 
 from survey_analysis.articles import Article, load_article
 from survey_analysis.escaping import escape_markdown_text as md
-from survey_analysis.formatting import format_bounds, format_interval, format_p_value, format_value
+from survey_analysis.formatting import (
+    MULTIPLICITY_NAMES,
+    format_bounds,
+    format_interval,
+    format_p_value,
+    format_value,
+)
 from survey_analysis.plots import PALETTE, Chart, _wrap
 from survey_analysis.results import FLAG_NOT_ASKED, ResultSet
+from survey_analysis.tables import verdict
 from survey_analysis.trends import (
     SeriesBreak,
     WaveFigures,
@@ -30,8 +37,6 @@ from survey_analysis.trends import (
     series_breaks,
     trend_results,
 )
-
-MULTIPLICITY_NAMES = {"holm": "Holm (1979)", "benjamini-hochberg": "Benjamini-Hochberg (1995)"}
 
 
 @dataclass(frozen=True)
@@ -133,14 +138,7 @@ def _base_text(wave: str, record: Mapping[str, Any]) -> str:
 def _verdict(r) -> str:
     if r.flag == "not comparable":
         return "not comparable (question changed)"
-    if r.estimate is None or r.significant is None:
-        return ""
-    null = 1 if r.kind == "ratio" else 0
-    if r.significant:
-        return "significant"
-    if r.lower > null or r.upper < null:  # the interval shown is unadjusted; the verdict is not
-        return "no clear difference after adjustment"
-    return "no clear difference"
+    return verdict(r)
 
 
 def change_sentence(t: Trends, fid: str) -> str:

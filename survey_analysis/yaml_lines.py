@@ -3,7 +3,7 @@
 PyYAML's composer keeps a start mark on every node; :func:`load_marked` walks the node tree once
 and records, for each key path (``("demo", "cleaning", "duplicates")``), the file and line where
 that key (or sequence item) starts. ``extends:`` chains merge the line maps the way
-``codebook._merge`` merges the data, so the file that supplies a value is the one named.
+``merge`` merges the data, so the file that supplies a value is the one named.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def _walk(loader: Any, node: yaml.Node, loc: KeyPath,
 
 def merge_marked(base: Marked, override: Marked) -> Marked:
     """``override`` merged over ``base`` mapping by mapping (the rule of codebook ``extends:``)."""
-    data = _merge(base.data, override.data)
+    data = merge(base.data, override.data)
     lines = dict(base.lines)
     # A key replaced wholesale (not a mapping on both sides) takes the override's subtree lines.
     for loc in _replaced(base.data, override.data, ()):
@@ -115,13 +115,14 @@ def _replaced(base: Any, override: Any, loc: KeyPath) -> list[KeyPath]:
     return out
 
 
-def _merge(base: Any, override: Any) -> Any:
+def merge(base: Any, override: Any) -> Any:
+    """``override`` over ``base``, mapping by mapping (the ``extends:`` rule of codebooks)."""
     if not (isinstance(base, Mapping) and isinstance(override, Mapping)):
         return override
     merged = dict(base)
     for key, value in override.items():
         if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(merged[key], value)
+            merged[key] = merge(merged[key], value)
         else:
             merged[key] = value
     return merged
