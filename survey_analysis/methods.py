@@ -188,8 +188,9 @@ def attribution(analysis: Analysis) -> str:
 
 
 def synthetic_note(analysis: Analysis) -> str:
+    """Plain text (it is quoted inside prose cells, which print inserted text as typed)."""
     if not analysis.wave.source.synthetic:
         return ""
-    return ("*Synthetic demonstration data: generated to reproduce the original article (or an "
+    return ("Synthetic demonstration data: generated to reproduce the original article (or an "
             "invented trend from it), so agreement shows the method at work, not evidence about "
-            "developers.*")
+            "developers.")
