@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from survey_analysis.render.jobs import DEFAULT_REPORTS_DIR, PROJECT_ROOT
+from survey_analysis.render.kernels import MAX_DEFAULT_JOBS, default_jobs
 
 # Importing survey_analysis.sources would load pandas; tests check the two names agree.
 DATA_DIR_ENV = "SURVEY_DATA_DIR"
@@ -88,8 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="override a notebook parameter, e.g. --set confidence_level=0.9")
     render.add_argument("--force", action="store_true",
                         help="re-render even when inputs are unchanged")
-    render.add_argument("--jobs", type=int, default=1, metavar="N",
-                        help="render N waves at once, in separate processes (default: 1)")
+    render.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
+                        help="at most N kernels alive at once: up to N pages at a time, each in "
+                        "its own kernel, the next pages' kernels starting up meanwhile (default: "
+                        f"the usable cores, at most {MAX_DEFAULT_JOBS}; here {default_jobs()}); "
+                        "1: one page at a time, each kernel started when its page begins")
     render.add_argument("--scheduler", metavar="ADDRESS",
                         help="run the pages on the Dask distributed scheduler at ADDRESS, "
                         "e.g. tcp://10.0.0.5:8786 (workers need this package and the reports "

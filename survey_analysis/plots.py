@@ -13,6 +13,7 @@ import html
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import matplotlib as mpl
 import numpy as np
@@ -47,6 +48,11 @@ class Chart:
     alt: str
     caption: str
 
+    @cached_property
+    def _png(self) -> bytes:
+        # Drawn once: a display asks for the PNG twice (image/png and the HTML figure).
+        return self.png()
+
     def png(self) -> bytes:
         buffer = io.BytesIO()
         # No software/date metadata, so identical charts give identical bytes.
@@ -54,10 +60,10 @@ class Chart:
         return buffer.getvalue()
 
     def _repr_png_(self) -> tuple[bytes, dict[str, str]]:
-        return self.png(), {"alt": self.alt}
+        return self._png, {"alt": self.alt}
 
     def _repr_html_(self) -> str:
-        data = base64.b64encode(self.png()).decode("ascii")
+        data = base64.b64encode(self._png).decode("ascii")
         return (f'<figure class="chart"><img src="data:image/png;base64,{data}" '
                 f'alt="{html.escape(self.alt)}">'
                 f"<figcaption>{html.escape(self.caption)}</figcaption></figure>")

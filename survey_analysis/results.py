@@ -11,9 +11,10 @@ import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 RESULTS_MIMETYPE = "application/vnd.survey-results+json"
 FLAG_SMALL_BASE = "small base"
@@ -136,6 +137,8 @@ class ResultSet:
         return json.dumps(self.to_dict(), indent=1, sort_keys=False, ensure_ascii=False) + "\n"
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd  # not at import: the renderer reads results without pandas
+
         return pd.DataFrame([r.to_record() for r in self])
 
     def get(self, result_id: str, default: Result | None = None) -> Result | None:

@@ -10,6 +10,7 @@ import pytest
 
 from survey_analysis import cli
 from survey_analysis.render.jobs import RenderFailure, RenderJob, RenderOutcome
+from survey_analysis.render.kernels import default_jobs
 
 
 def test_render_help_describes_every_option(capsys):
@@ -67,7 +68,8 @@ def test_render_defaults(monkeypatch):
                         lambda **kw: calls.append(kw) or fake_outcomes())
     assert cli.main(["render"]) == 0
     assert calls[0]["source"] == "demo" and calls[0]["waves"] is None
-    assert calls[0]["jobs"] == 1 and calls[0]["force"] is False and calls[0]["scheduler"] is None
+    assert calls[0]["jobs"] == default_jobs() and calls[0]["force"] is False
+    assert calls[0]["scheduler"] is None
 
 
 def test_a_failure_exits_non_zero_naming_wave_cell_and_error(monkeypatch, capsys):

@@ -5,9 +5,10 @@ Failures are collected, never raised, so one failing wave does not stop the othe
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from survey_analysis.render.fingerprint import (
@@ -26,6 +27,7 @@ from survey_analysis.render.jobs import (
     plan_trends_job,
     quick_up_to_date,
 )
+from survey_analysis.render.kernels import KernelPool
 from survey_analysis.render.progress import Progress
 from survey_analysis.render.publish import compare_results, render_one
 
@@ -55,14 +57,25 @@ def render(
     jobs_in_parallel: int = 1,
     on_progress: Callable[[Progress], None] | None = None,
     progress: Progress | None = None,
+    kernels: KernelPool | None = None,
+    upcoming: Sequence[RenderJob] = (),
 ) -> list[RenderOutcome]:
     """Render every job and return one outcome per job, in the jobs' order.
 
     Pages whose inputs are unchanged are skipped here, from file metadata, without starting any
     process. The others run in ``executor`` when given (anything with ``submit`` returning futures
-    with ``done()``/``result()``: a ``concurrent.futures`` pool, a Dask ``distributed.Client``),
-    else in a local process pool of ``jobs_in_parallel`` workers, or inline when that is 1.
-    ``on_progress`` is called with ``progress`` (pages done, running, failed) at each change.
+    with ``done()``/``result()``: a ``concurrent.futures`` pool, a Dask ``distributed.Client``).
+    Otherwise they run from this process: one after the other with ``jobs_in_parallel`` 1 (each
+    in a kernel papermill starts for it), else up to ``jobs_in_parallel`` at once, each in a
+    kernel of its own from ``kernels`` (a :class:`KernelPool` of that size, shared with the next
+    call so that ``upcoming`` pages, such as the trends pages, get their kernels started while
+    the last of these pages run). ``on_progress`` is called with ``progress`` (pages done,
+    running, failed) at each change.
+
+    Pages run in threads of this process: each thread only drives its page's kernel (the
+    kernel process does the work) and converts the page to HTML, so one parent serves them all
+    and imports papermill, nbformat and nbconvert once (papermill is thread-safe when it is not
+    asked to change the working folder; the kernel is started in the page's folder instead).
     """
     progress = progress or Progress(total=len(jobs))
     report = on_progress or (lambda _: None)
@@ -86,30 +99,58 @@ def render(
             progress.finish(outcomes[i])
             report(progress)
         return [outcomes[i] for i in range(len(jobs))]
-    owned = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=min(jobs_in_parallel, len(pending)))
-    try:
-        futures = {i: pool.submit(render_one, jobs[i]) for i in pending}
-        capacity = jobs_in_parallel if owned else None
-        _collect(futures, jobs, outcomes, progress, report, capacity)
-    except BaseException:
-        for future in futures.values() if "futures" in locals() else ():
-            future.cancel()
-        raise
-    finally:
-        if owned:
-            pool.shutdown(wait=True, cancel_futures=True)
+    if executor is not None:
+        futures = {i: executor.submit(render_one, jobs[i]) for i in pending}
+        try:
+            _collect(futures, jobs, outcomes, progress, report, None)
+        except BaseException:
+            for future in futures.values():
+                future.cancel()
+            raise
+        return [outcomes[i] for i in range(len(jobs))]
+    workers = min(jobs_in_parallel, len(pending))
+    with contextlib.ExitStack() as stack:
+        if kernels is None:
+            kernels = stack.enter_context(KernelPool(jobs_in_parallel))
+        folders = [jobs[i].notebook.parent for i in pending]
+        later = [job.notebook.parent for job in upcoming]
+        # The first pages' kernels start up while their inputs are hashed and the renderer is
+        # imported here.
+        kernels.prestart(folders[:workers])
+        threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="survey-page")
+        futures = {}
+        try:
+            for k, i in enumerate(pending):
+                futures[i] = threads.submit(render_one, jobs[i], kernels, folders[k + 1:] + later)
+
+            def on_free(_unfinished: int) -> None:  # a kernel is free: start the next one
+                queued = [jobs[i].notebook.parent for i, f in futures.items()
+                          if not f.done() and not f.running()]
+                kernels.prestart(queued + later)
+
+            _collect(futures, jobs, outcomes, progress, report, workers, on_free)
+        except BaseException:
+            for future in futures.values():
+                future.cancel()
+            kernels.close()  # the running pages stop at once instead of being waited for
+            raise
+        finally:
+            threads.shutdown(wait=True, cancel_futures=True)
     return [outcomes[i] for i in range(len(jobs))]
 
 
-def _collect(futures, jobs, outcomes, progress: Progress, report, capacity: int | None) -> None:
-    """Wait for the futures, reporting each start (as far as the executor tells) and finish."""
+def _collect(futures, jobs, outcomes, progress: Progress, report, capacity: int | None,
+             on_free: Callable[[int], None] | None = None) -> None:
+    """Wait for the futures, reporting each start (as far as the executor tells) and finish;
+    ``on_free`` is told how many are still unfinished each time one finishes."""
     waiting = dict(futures)
     while waiting:
         changed = False
         for i, future in list(waiting.items()):
             if future.done():
                 del waiting[i]
+                if on_free is not None:
+                    on_free(len(waiting))
                 try:
                     outcomes[i] = future.result()
                 except Exception as error:

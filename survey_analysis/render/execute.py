@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,23 +89,32 @@ def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> None:
 
 def execute_notebook(
     notebook: Path, output: Path, parameters: Mapping[str, Any], cwd: Path | None = None,
-    kernel_name: str = KERNEL_NAME,
+    kernel_name: str = KERNEL_NAME, kernel: Any | None = None,
+    on_kernel_ready: Callable[[], None] | None = None,
 ) -> Path:
     """Run ``notebook`` with ``parameters`` into ``output``; raise :class:`ExecutionFailed`.
 
-    The executed notebook is written even when a cell fails (papermill marks the failing cell),
-    so it can be kept for debugging.
+    ``kernel`` is a kernel started ahead for this page (:mod:`survey_analysis.render.kernels`,
+    in ``cwd``); it is used for this notebook only and stopped afterwards. Without it papermill
+    starts and stops one itself. ``on_kernel_ready`` is called once the kernel has answered,
+    before the first cell. The executed notebook is written even when a cell fails (papermill
+    marks the failing cell), so it can be kept for debugging.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    check_parameters(notebook, parameters)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    engine_arguments: dict[str, Any] = {} if kernel is None else {"km": kernel}
+    if on_kernel_ready is not None:
+        engine_arguments["on_notebook_start"] = lambda **_: on_kernel_ready()
     try:
+        check_parameters(notebook, parameters)
+        output.parent.mkdir(parents=True, exist_ok=True)
         papermill.execute_notebook(
             str(notebook), str(output), parameters=dict(parameters), kernel_name=kernel_name,
             progress_bar=False, request_save_on_cell_execute=False,
-            cwd=str(cwd or notebook.parent),
+            # A kernel started ahead was started in the page's folder: papermill's own change
+            # of folder is then not needed (it changes the whole process's, not thread-safe).
+            cwd=str(cwd or notebook.parent) if kernel is None else None,
             # The kernel's own log (transport notices, the interrupt at shutdown) is not the
             # notebook's output; cell errors still arrive through papermill.
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
@@ -113,8 +122,14 @@ def execute_notebook(
             # nothing the page needs: stopping it at once saves the ~0.5 s a graceful
             # shutdown waits (docs/performance.md). Each page still gets a fresh kernel.
             shutdown_kernel="immediate",
+            **engine_arguments,
         )
     except PapermillExecutionError as error:
         raise ExecutionFailed(str(notebook), error.cell_index, error.ename, error.evalue,
                               error.source) from None
+    finally:
+        if kernel is not None:  # nbclient leaves a kernel it was handed running
+            from survey_analysis.render.kernels import stop_kernel
+
+            stop_kernel(kernel)
     return output

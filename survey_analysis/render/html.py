@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+import threading
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -68,6 +69,7 @@ def table_of_contents(page: str) -> list[tuple[str, str]]:
 
 # A contents entry the first pass renders in place of the real list (see export_html).
 _TOC_MARK = "survey-analysis-contents-placeholder"
+_EXPORT_LOCK = threading.RLock()
 
 
 @cache
@@ -88,6 +90,13 @@ def _exporter() -> HTMLExporter:
     return exporter
 
 
+def prepare_exporter(page: Mapping[str, Any]) -> None:
+    """Build the exporter and compile its templates now, by converting an empty notebook with
+    ``page`` (about half a second, once per process): e.g. while a page's kernel is still
+    starting, rather than after its last cell."""
+    export_html(nbformat.v4.new_notebook(), "", page)
+
+
 def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) -> str:
     """Render an executed notebook as a self-contained article page.
 
@@ -101,13 +110,14 @@ def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) 
     # nbconvert copies the notebook before preprocessing: only the metadata needs a copy here.
     nb = nbformat.from_dict({**nb, "metadata": {**nb.metadata, "title": title}})
     exporter = _exporter()
-    body, _ = exporter.from_notebook_node(
-        nb, resources={"page": dict(page), "toc": [(_TOC_MARK, _TOC_MARK)]})
-    placeholder = f'<li><a href="#{_TOC_MARK}">{_TOC_MARK}</a></li>'
-    toc = table_of_contents(body.replace(placeholder, ""))
-    if body.count(placeholder) != 1 or not toc:  # no headings (or a template without the list)
-        body, _ = exporter.from_notebook_node(nb, resources={"page": dict(page), "toc": toc})
-        return body
+    with _EXPORT_LOCK:  # one exporter, shared by the pages' threads
+        body, _ = exporter.from_notebook_node(
+            nb, resources={"page": dict(page), "toc": [(_TOC_MARK, _TOC_MARK)]})
+        placeholder = f'<li><a href="#{_TOC_MARK}">{_TOC_MARK}</a></li>'
+        toc = table_of_contents(body.replace(placeholder, ""))
+        if body.count(placeholder) != 1 or not toc:  # no headings (or no contents list)
+            body, _ = exporter.from_notebook_node(nb, resources={"page": dict(page), "toc": toc})
+            return body
     items = "".join(f'<li><a href="#{html.escape(anchor)}">{html.escape(text)}</a></li>'
                     for anchor, text in toc)
     return body.replace(placeholder, items)

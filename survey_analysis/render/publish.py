@@ -16,7 +16,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +29,19 @@ from survey_analysis.render.jobs import (
     current_fingerprint,
     quick_up_to_date,
 )
+from survey_analysis.render.kernels import KernelPool
 
 logger = logging.getLogger(__name__)
 COMPARED_KEYS = ("estimate", "lower", "upper")
 
 
-def render_one(job: RenderJob) -> RenderOutcome:
-    """Render one page unless its inputs are unchanged; failures are returned, not raised."""
+def render_one(job: RenderJob, kernels: KernelPool | None = None,
+               ahead: Sequence[Path] = ()) -> RenderOutcome:
+    """Render one page unless its inputs are unchanged; failures are returned, not raised.
+
+    With ``kernels``, the page runs in a kernel started ahead for it when there is one, and
+    kernels for the pages to come (their working folders ``ahead``) are started while it runs.
+    """
     started = time.perf_counter()
     if quick_up_to_date(job):
         return RenderOutcome(job, "skipped", time.perf_counter() - started)
@@ -55,21 +61,39 @@ def render_one(job: RenderJob) -> RenderOutcome:
         return RenderOutcome(job, "skipped", time.perf_counter() - started)
     if job.kind == "trends" and len(current["input_files"]) < 2:
         return RenderOutcome(job, "skipped", time.perf_counter() - started)
+    kernel = start_next = None
+    if kernels is not None:
+        kernel = kernels.take(job.notebook.parent) or kernels.start_now(job.notebook.parent)
+
+        def start_next() -> None:
+            kernels.prestart(ahead)
     with tempfile.TemporaryDirectory(prefix="survey-render-") as scratch:
-        return _execute_and_publish(job, current, hashed, Path(scratch), started)
+        return _execute_and_publish(job, current, hashed, Path(scratch), started, kernel,
+                                    start_next)
 
 
 def _execute_and_publish(job: RenderJob, current: Mapping[str, Any], hashed: list[Path],
-                         scratch: Path, started: float) -> RenderOutcome:
+                         scratch: Path, started: float, kernel: Any = None,
+                         start_next: Callable[[], None] | None = None) -> RenderOutcome:
     import nbformat
 
     from survey_analysis.render.execute import ExecutionFailed, ensure_kernel, execute_notebook
-    from survey_analysis.render.html import export_html, extract_results
+    from survey_analysis.render.html import export_html, extract_results, prepare_exporter
 
     ensure_kernel()
+    if kernel is not None:  # the kernel is starting up meanwhile, on another core
+        prepare_exporter(page_context(job, {}, current))
     executed = scratch / job.executed.name
+    # The next pages' kernels start up while this page runs: now that this process has made its
+    # imports, once this page's kernel has made its own, and once it is stopped (while this
+    # page is converted to HTML). The pool's size bounds how many are alive.
     try:
-        execute_notebook(job.notebook, executed, job.parameters, cwd=job.notebook.parent)
+        if start_next is not None:
+            start_next()
+        execute_notebook(job.notebook, executed, job.parameters, cwd=job.notebook.parent,
+                         kernel=kernel, on_kernel_ready=start_next)
+        if start_next is not None:
+            start_next()
     except ExecutionFailed as error:
         return _failed(job, started, RenderFailure(
             job.source, job.wave, f"{error.ename}: {error.evalue}", error.cell_index,

@@ -23,6 +23,7 @@ from survey_analysis.render.jobs import (
     plan_trends_job,
     wave_results_files,
 )
+from survey_analysis.render.kernels import KernelPool
 from survey_analysis.render.progress import Progress
 
 logger = logging.getLogger(__name__)
@@ -112,10 +113,14 @@ def build_site(
             trend_jobs.append(plan_trends_job(source, reports_dir, force, article=article,
                                               draft=notebook is not None))
     progress = Progress(total=len(planned) + len(trend_jobs))
-    with build_lock(reports_dir), _executor(scheduler, executor) as pool:
-        outcomes = render(planned, pool, jobs, on_progress, progress=progress)
+    with (build_lock(reports_dir), _executor(scheduler, executor) as pool,
+          KernelPool(jobs) if jobs >= 2 else contextlib.nullcontext() as kernels):
+        # The trends pages' kernels start while the last wave pages run (when jobs >= 2).
+        outcomes = render(planned, pool, jobs, on_progress, progress=progress, kernels=kernels,
+                          upcoming=trend_jobs)
         if trend_jobs:
-            outcomes += render(trend_jobs, pool, jobs, on_progress, progress=progress)
+            outcomes += render(trend_jobs, pool, jobs, on_progress, progress=progress,
+                               kernels=kernels)
         write_index(reports_dir)
         if any(o.status == "rendered" for o in outcomes):  # lets the next no-op skip re-checking
             from survey_analysis.check import record_config_passed

@@ -1,0 +1,168 @@
+"""Kernels started ahead (survey_analysis/render/kernels.py): a page run in one is the page run in
+a kernel papermill starts, the pool never keeps more kernels alive than asked, and none outlives
+a build."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from survey_analysis.render import kernels as kernels_module
+from survey_analysis.render.execute import execute_notebook
+from survey_analysis.render.jobs import plan_jobs
+from survey_analysis.render.kernels import KernelPool, default_jobs, start_kernel, stop_kernel
+from survey_analysis.render.publish import _stable_notebook
+from survey_analysis.render.site import build_site
+from tests.rendered_site import shared_demo_site
+
+# What a page can see of its kernel: its namespace, folder, path, matplotlib backend, and the
+# execution counter. Only sys.modules differs (the public API is imported ahead).
+PROBE = """
+import os, sys
+import matplotlib
+print(sorted(k for k in globals() if not k.startswith("__")))
+print(os.getcwd(), sys.path[:2], matplotlib.get_backend())
+print(sorted(k for k in os.environ if k.startswith(("SURVEY", "MPL", "JPY"))))
+"""
+
+
+def _probe_notebook(path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("x = 1")
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters, nbformat.v4.new_code_cell(PROBE), nbformat.v4.new_code_cell("x")]
+    nb.metadata["kernelspec"] = {"name": "survey-analysis", "display_name": "survey-analysis",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def _outputs(path: Path) -> str:
+    nb = _stable_notebook(nbformat.read(path, as_version=4))
+    return nbformat.writes(nb)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (exited, not yet reaped) counts as gone
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def _pid(manager) -> int:
+    return manager.provisioner.process.pid
+
+
+def test_a_page_run_in_a_kernel_started_ahead_sees_what_a_fresh_kernel_shows(tmp_path):
+    notebook = _probe_notebook(tmp_path / "probe.ipynb")
+    execute_notebook(notebook, tmp_path / "fresh.ipynb", {"x": 2})
+    kernel = start_kernel("survey-analysis", tmp_path)
+    pid = _pid(kernel)
+    execute_notebook(notebook, tmp_path / "ahead.ipynb", {"x": 2}, kernel=kernel)
+    fresh, ahead = _outputs(tmp_path / "fresh.ipynb"), _outputs(tmp_path / "ahead.ipynb")
+    assert "'x'" in fresh and str(tmp_path) in fresh and "inline" in fresh  # the probe printed
+    assert ahead == fresh
+    assert not _alive(pid)  # used for one notebook, then stopped
+
+
+def test_the_warm_up_imports_the_public_api_and_leaves_no_name(tmp_path):
+    import papermill
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import sys\nprint('survey_analysis.analysis' in sys.modules, 'pandas' in sys.modules, "
+        "[k for k in globals() if 'preload' in k])")]
+    nb.metadata["kernelspec"] = {"name": "survey-analysis", "language": "python"}
+    nbformat.write(nb, tmp_path / "w.ipynb")
+    kernel = start_kernel("survey-analysis", tmp_path)
+    try:
+        papermill.execute_notebook(str(tmp_path / "w.ipynb"), str(tmp_path / "warm.ipynb"),
+                                   kernel_name="survey-analysis", progress_bar=False, km=kernel)
+    finally:
+        stop_kernel(kernel)
+    text = nbformat.read(tmp_path / "warm.ipynb", as_version=4).cells[0].outputs[0]["text"]
+    assert text.strip() == "True True []"
+
+
+def test_the_pool_keeps_at_most_size_kernels_alive_and_stops_every_one(tmp_path):
+    with KernelPool(2) as pool:
+        pool.prestart([tmp_path, tmp_path, tmp_path])
+        assert (pool.waiting, pool.running) == (2, 0)
+        taken = pool.take(tmp_path)
+        assert taken is not None and (pool.waiting, pool.running) == (1, 1)
+        pool.prestart([tmp_path, tmp_path])  # one waiting already serves the first
+        assert pool.waiting + pool.running == 2
+        assert pool.take(tmp_path / "elsewhere") is None  # a kernel runs in its page's folder
+        pids = [_pid(taken)] + [_pid(m) for _, m in pool._ready]
+        assert all(_alive(pid) for pid in pids)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in pids)
+
+
+def test_jobs_default_to_the_usable_cores_at_most_four(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0}, raising=False)
+    assert default_jobs() == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(64)), raising=False)
+    assert default_jobs() == kernels_module.MAX_DEFAULT_JOBS == 4
+
+
+def test_pages_run_two_at_a_time_publish_what_one_at_a_time_publishes(tmp_path_factory,
+                                                                      monkeypatch):
+    """The shared site is built with jobs=2 (threads, kernels started ahead); one wave rendered
+    again one at a time, in papermill's own kernel, gives the same results and notebook."""
+    shared = shared_demo_site(tmp_path_factory)
+    started = []
+    real_start = kernels_module.start_kernel
+    monkeypatch.setattr(kernels_module, "start_kernel",
+                        lambda *a, **k: started.append(a) or real_start(*a, **k))
+    reports = tmp_path_factory.mktemp("one-at-a-time")
+    [outcome] = build_site("demo", ["2019-h1"], reports_dir=reports, jobs=1, trends=False)
+    assert outcome.status == "rendered" and started == []  # jobs=1: no kernel started ahead
+    page = Path("demo") / "framework_battle" / "2019-h1"
+    for suffix in (".results.json", ".ipynb"):
+        one = (reports / page).with_suffix(suffix).read_text()
+        two = (shared / page).with_suffix(suffix).read_text()
+        if suffix == ".results.json":
+            one, two = json.loads(one), json.loads(two)
+        assert one == two, suffix
+
+
+def test_an_interrupted_build_leaves_no_kernel_running(tmp_path, monkeypatch):
+    """Ctrl-C while two pages run: the kernels (running and started ahead) are stopped at once,
+    not waited for."""
+    pids: list[int] = []
+    real_start = kernels_module.start_kernel
+
+    def recording_start(*args, **kwargs):
+        manager = real_start(*args, **kwargs)
+        pids.append(_pid(manager))
+        return manager
+
+    monkeypatch.setattr(kernels_module, "start_kernel", recording_start)
+    from survey_analysis.render import batch
+
+    def interrupt_soon(futures, *args, **kwargs):
+        deadline = time.monotonic() + 60
+        while not any(f.running() for f in futures.values()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the pages are executing
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "_collect", interrupt_soon)
+    jobs = plan_jobs("demo", ["2018-h1", "2018-h2", "2019-h1"], tmp_path, force=True)
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        batch.render(jobs, jobs_in_parallel=2)
+    assert time.monotonic() - started < 30
+    assert pids and not any(_alive(pid) for pid in pids)
