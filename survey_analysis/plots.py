@@ -42,7 +42,10 @@ def setup() -> None:
 
 @dataclass(frozen=True)
 class Chart:
-    """A figure with its alternative text and caption; shows as an HTML ``<figure>``."""
+    """A figure with its alternative text and caption; shows as an HTML ``<figure>``.
+
+    Its PNG is drawn when it is first displayed and reused (a display asks for it twice); to
+    change the figure after that, make a new ``Chart``."""
 
     figure: Figure
     alt: str

@@ -15,7 +15,14 @@ import pytest
 from survey_analysis.render import kernels as kernels_module
 from survey_analysis.render.execute import execute_notebook
 from survey_analysis.render.jobs import plan_jobs
-from survey_analysis.render.kernels import KernelPool, default_jobs, start_kernel, stop_kernel
+from survey_analysis.render.kernels import (
+    KernelPool,
+    KernelPoolClosed,
+    default_jobs,
+    is_stopped,
+    start_kernel,
+    stop_kernel,
+)
 from survey_analysis.render.publish import _stable_notebook
 from survey_analysis.render.site import build_site
 from tests.rendered_site import shared_demo_site
@@ -93,21 +100,96 @@ def test_the_warm_up_imports_the_public_api_and_leaves_no_name(tmp_path):
     assert text.strip() == "True True []"
 
 
-def test_the_pool_keeps_at_most_size_kernels_alive_and_stops_every_one(tmp_path):
-    with KernelPool(2) as pool:
-        pool.prestart([tmp_path, tmp_path, tmp_path])
-        assert (pool.waiting, pool.running) == (2, 0)
-        taken = pool.take(tmp_path)
-        assert taken is not None and (pool.waiting, pool.running) == (1, 1)
-        pool.prestart([tmp_path, tmp_path])  # one waiting already serves the first
-        assert pool.waiting + pool.running == 2
-        assert pool.take(tmp_path / "elsewhere") is None  # a kernel runs in its page's folder
-        pids = [_pid(taken)] + [_pid(m) for _, m in pool._ready]
-        assert all(_alive(pid) for pid in pids)
+def _wait_gone(pids: list[int]) -> bool:
     deadline = time.monotonic() + 10
     while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(_alive(pid) for pid in pids)
+    return not any(_alive(pid) for pid in pids)
+
+
+def test_the_pool_keeps_at_most_size_kernels_alive_and_stops_every_one(tmp_path):
+    with KernelPool(2) as pool:
+        pool.expect([("a", tmp_path), ("b", tmp_path), ("c", tmp_path)])
+        pool.prestart()
+        assert (pool.waiting, pool.running) == (2, 0)
+        first = pool.take("a", tmp_path)
+        assert (pool.waiting, pool.running) == (1, 1)
+        pool.prestart()  # b has its kernel waiting; c would be a third
+        assert (pool.waiting, pool.running) == (1, 1)
+        pids = [_pid(first)] + [_pid(m) for _, m in pool._ready]
+        assert all(_alive(pid) for pid in pids)
+    assert _wait_gone(pids)
+
+
+def test_pages_in_two_folders_never_exceed_the_size_nor_keep_an_unused_kernel(tmp_path):
+    article, trends = tmp_path / "project-notebooks", tmp_path / "package-notebooks"
+    article.mkdir(), trends.mkdir()
+    with KernelPool(2) as pool:
+        pool.expect([("w1", article), ("w2", article), ("t", trends)])
+        pool.prestart(limit=1)
+        assert pool.waiting == 1
+        w1 = pool.take("w1", article)
+        pool.prestart()  # w2's kernel
+        assert (pool.waiting, pool.running) == (1, 1)
+        pool.forget("w2")  # w2's inputs were unchanged: its kernel is stopped, not kept
+        assert (pool.waiting, pool.running) == (0, 1)
+        pool.prestart()  # now the trends page's
+        [(folder, waiting)] = pool._ready
+        assert folder == trends
+        t = pool.take("t", trends)
+        assert t is waiting and pool.running == 2 and pool.waiting == 0
+        pids = [_pid(w1), _pid(t)]
+    assert _wait_gone(pids)
+
+
+def test_a_full_pool_stops_a_kernel_meant_for_a_later_page_rather_than_exceed(tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    with KernelPool(2) as pool:
+        pool.expect([("a", tmp_path), ("b", tmp_path), ("c", other)])
+        pool.prestart()
+        meant_for_b = [m for _, m in pool._ready][1]
+        pool.take("c", other)  # no kernel waits in its folder: one must make room
+        assert pool.waiting + pool.running == 2
+        assert is_stopped(meant_for_b)
+
+
+def test_a_closed_pool_hands_out_no_kernel_and_starts_none(tmp_path):
+    pool = KernelPool(2)
+    pool.expect([("a", tmp_path)])
+    pool.close()
+    pool.prestart()
+    assert pool.waiting == 0
+    with pytest.raises(KernelPoolClosed):
+        pool.take("a", tmp_path)
+
+
+def test_failing_to_start_a_kernel_ahead_fails_no_page(tmp_path, monkeypatch):
+    """Too many open files when starting the next page's kernel: every page still renders,
+    each starting its own kernel, and nothing is left running."""
+    real_start = kernels_module.start_kernel
+    calls = {"n": 0}
+    pids: list[int] = []
+
+    def flaky_start(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] % 2 == 0:  # every other start: the ones ahead, mostly
+            raise OSError(24, "Too many open files")
+        manager = real_start(*args, **kwargs)
+        pids.append(_pid(manager))
+        return manager
+
+    monkeypatch.setattr(kernels_module, "start_kernel", flaky_start)
+    from survey_analysis.render import batch
+
+    jobs = plan_jobs("demo", ["2018-h1", "2019-h1"], tmp_path, force=True)
+    outcomes = batch.render(jobs, jobs_in_parallel=2)
+    failed = [o for o in outcomes if o.status != "rendered"]
+    # A page whose own kernel could not be started fails with that error, named; none fails
+    # because a kernel ahead could not be started.
+    assert all("Too many open files" in str(o.failure) for o in failed)
+    assert len(failed) < len(outcomes)
+    assert _wait_gone(pids)
 
 
 def test_jobs_default_to_the_usable_cores_at_most_four(monkeypatch):

@@ -6,6 +6,7 @@ Failures are collected, never raised, so one failing wave does not stop the othe
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -49,6 +50,7 @@ __all__ = [
 ]
 
 POLL_SECONDS = 0.1
+logger = logging.getLogger(__name__)
 
 
 def render(
@@ -74,8 +76,9 @@ def render(
 
     Pages run in threads of this process: each thread only drives its page's kernel (the
     kernel process does the work) and converts the page to HTML, so one parent serves them all
-    and imports papermill, nbformat and nbconvert once (papermill is thread-safe when it is not
-    asked to change the working folder; the kernel is started in the page's folder instead).
+    and imports papermill, nbformat and nbconvert once. Papermill changes the process's working
+    folder only when given ``cwd``, which is not done (a kernel is started in its page's
+    folder instead); nothing else changes the folder during a build, and paths are absolute.
     """
     progress = progress or Progress(total=len(jobs))
     report = on_progress or (lambda _: None)
@@ -112,23 +115,17 @@ def render(
     with contextlib.ExitStack() as stack:
         if kernels is None:
             kernels = stack.enter_context(KernelPool(jobs_in_parallel))
-        folders = [jobs[i].notebook.parent for i in pending]
-        later = [job.notebook.parent for job in upcoming]
+        kernels.expect([(jobs[i].label, jobs[i].notebook.parent) for i in pending]
+                       + [(job.label, job.notebook.parent) for job in upcoming])
         # The first pages' kernels start up while their inputs are hashed and the renderer is
-        # imported here.
-        kernels.prestart(folders[:workers])
+        # imported here; the next ones while these pages run.
+        _prestart(kernels, limit=workers)
         threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="survey-page")
         futures = {}
         try:
-            for k, i in enumerate(pending):
-                futures[i] = threads.submit(render_one, jobs[i], kernels, folders[k + 1:] + later)
-
-            def on_free(_unfinished: int) -> None:  # a kernel is free: start the next one
-                queued = [jobs[i].notebook.parent for i, f in futures.items()
-                          if not f.done() and not f.running()]
-                kernels.prestart(queued + later)
-
-            _collect(futures, jobs, outcomes, progress, report, workers, on_free)
+            futures = {i: threads.submit(render_one, jobs[i], kernels) for i in pending}
+            _collect(futures, jobs, outcomes, progress, report, workers,
+                     on_free=lambda _: _prestart(kernels))
         except BaseException:
             for future in futures.values():
                 future.cancel()
@@ -137,6 +134,15 @@ def render(
         finally:
             threads.shutdown(wait=True, cancel_futures=True)
     return [outcomes[i] for i in range(len(jobs))]
+
+
+def _prestart(kernels: KernelPool, limit: int | None = None) -> None:
+    """Start kernels ahead; a failure (too many open files, say) fails no page: each page then
+    starts its own kernel when it runs, and reports that failure if it is still there."""
+    try:
+        kernels.prestart(limit)
+    except Exception as error:
+        logger.warning("could not start a kernel ahead: %s", error)
 
 
 def _collect(futures, jobs, outcomes, progress: Progress, report, capacity: int | None,

@@ -70,6 +70,7 @@ def table_of_contents(page: str) -> list[tuple[str, str]]:
 # A contents entry the first pass renders in place of the real list (see export_html).
 _TOC_MARK = "survey-analysis-contents-placeholder"
 _EXPORT_LOCK = threading.RLock()
+_PREPARED = threading.Event()
 
 
 @cache
@@ -92,9 +93,11 @@ def _exporter() -> HTMLExporter:
 
 def prepare_exporter(page: Mapping[str, Any]) -> None:
     """Build the exporter and compile its templates now, by converting an empty notebook with
-    ``page`` (about half a second, once per process): e.g. while a page's kernel is still
-    starting, rather than after its last cell."""
-    export_html(nbformat.v4.new_notebook(), "", page)
+    ``page`` (about 0.3 s of CPU, once per process; later calls return at once): e.g. while a
+    page's kernel is still starting, rather than after its last cell."""
+    if not _PREPARED.is_set():
+        export_html(nbformat.v4.new_notebook(), "", page)
+        _PREPARED.set()
 
 
 def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) -> str:

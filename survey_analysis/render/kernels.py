@@ -95,27 +95,42 @@ def is_stopped(manager: Any) -> bool:
     return bool(manager.__dict__.get("page_stopped"))
 
 
+class KernelPoolClosed(RuntimeError):
+    """The build was stopped (Ctrl-C): no kernel is handed out any more."""
+
+
 @dataclass
 class KernelPool:
-    """At most ``size`` kernels alive at once: those running a page plus those started ahead,
-    each for one page in a given working folder (its notebook's folder).
+    """At most ``size`` kernels alive at once: those running a page plus those started ahead for
+    the pages still to run.
 
-    ``size`` 1 starts nothing ahead (``--jobs 1``: one kernel at a time, started on demand).
-    Use as a context manager: on exit every kernel it started and that is still alive, taken
-    or not, is stopped.
+    The pages to come are announced with :meth:`expect` (a key per page and the folder its
+    notebook runs in); :meth:`prestart` starts kernels for the first of them that have none
+    waiting, while fewer than ``size`` are alive; :meth:`take` hands a page its kernel (one
+    started ahead in its folder, else one started now, stopping a surplus waiting kernel first
+    if the pool is full); :meth:`forget` drops a page that turned out not to need one (its inputs
+    were unchanged) and stops a kernel started ahead that no page needs any more. Kernels are
+    interchangeable within a folder. Use as a context manager: on exit every kernel it started
+    and that is still alive is stopped. All methods are safe to call from the pages' threads.
     """
 
     size: int
     kernel_name: str = ""
     _ready: list[tuple[Path, Any]] = field(default_factory=list)
     _taken: list[Any] = field(default_factory=list)
-    _lock: threading.RLock = field(default_factory=threading.RLock)  # pages run in threads
+    _demand: dict[str, Path] = field(default_factory=dict)  # page key -> folder, in order
+    _closed: bool = False
+    _lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __enter__(self) -> KernelPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+        # The pages' threads have finished by now: release what they did not.
+        for manager in self._taken:
+            stop_kernel(manager)
+        self._taken = []
 
     def __post_init__(self) -> None:
         if not self.kernel_name:
@@ -135,35 +150,68 @@ class KernelPool:
             self._taken = [m for m in self._taken if not is_stopped(m)]
             return len(self._taken)
 
-    def prestart(self, folders: Iterable[Path]) -> None:
-        """Start kernels for the pages about to run in ``folders`` (in order) while fewer than
-        ``size`` are alive. A folder that has a kernel waiting already counts as served."""
+    def expect(self, pages: Iterable[tuple[str, Path]]) -> None:
+        """Announce pages to come, in order: (a key unique to the page, its notebook's folder).
+        A page announced already keeps its place."""
         with self._lock:
-            have = [folder for folder, _ in self._ready]
-            for folder in map(Path, folders):
-                if folder in have:
-                    have.remove(folder)
+            for key, folder in pages:
+                self._demand.setdefault(key, Path(folder))
+
+    def prestart(self, limit: int | None = None) -> None:
+        """Start kernels for the first expected pages that have none waiting, while fewer than
+        ``size`` are alive; at most ``limit`` of them now."""
+        with self._lock:
+            if self._closed:
+                return
+            waiting = [folder for folder, _ in self._ready]
+            started = 0
+            for folder in self._demand.values():
+                if folder in waiting:
+                    waiting.remove(folder)  # that page has its kernel already
                     continue
-                if self.waiting + self.running >= self.size:
+                if self.waiting + self.running >= self.size or (
+                        limit is not None and started >= limit):
                     return
                 self._ready.append((folder, self._start(folder)))
+                started += 1
 
-    def take(self, folder: Path) -> Any | None:
-        """The kernel started ahead in ``folder``, now running the caller's page; else None."""
+    def take(self, key: str, folder: Path) -> Any:
+        """The kernel for page ``key`` about to run in ``folder``, now running it."""
+        folder = Path(folder)
         with self._lock:
+            if self._closed:
+                raise KernelPoolClosed("the build was stopped")
+            self._demand.pop(key, None)
             for i, (started_in, manager) in enumerate(self._ready):
-                if started_in == Path(folder):
+                if started_in == folder:
                     del self._ready[i]
                     self._taken.append(manager)
+                    self._stop_surplus()
                     return manager
-            return None
-
-    def start_now(self, folder: Path) -> Any:
-        """A kernel for the page about to run in ``folder``, started now whatever ``size``."""
-        manager = self._start(Path(folder))
-        with self._lock:
+            self._stop_surplus()
+            while self._ready and self.waiting + self.running >= self.size:
+                stop_kernel(self._ready.pop()[1])  # the one meant for the latest page
+            manager = self._start(folder)
             self._taken.append(manager)
-        return manager
+            return manager
+
+    def forget(self, key: str) -> None:
+        """Page ``key`` will not take a kernel (it was skipped, or has taken one already)."""
+        with self._lock:
+            if self._demand.pop(key, None) is not None:
+                self._stop_surplus()
+
+    def _stop_surplus(self) -> None:
+        """Stop waiting kernels that no expected page needs (e.g. its page was skipped)."""
+        wanted = list(self._demand.values())
+        keep = []
+        for folder, manager in self._ready:
+            if folder in wanted:
+                wanted.remove(folder)
+                keep.append((folder, manager))
+            else:
+                stop_kernel(manager)
+        self._ready = keep
 
     def _start(self, folder: Path) -> Any:
         from survey_analysis.render.execute import ensure_kernel
@@ -172,15 +220,17 @@ class KernelPool:
         return start_kernel(self.kernel_name, folder)
 
     def close(self) -> None:
-        """Stop every kernel still alive, waiting or running a page (that page then fails)."""
+        """Stop every kernel waiting, and end the process of every kernel running a page (that
+        page then fails at once); hand out no kernel after this."""
         with self._lock:
-            waiting, running = [m for _, m in self._ready], self._taken
-            self._ready, self._taken = [], []
+            self._closed = True
+            waiting, running = [m for _, m in self._ready], list(self._taken)
+            self._ready, self._demand = [], {}
         for manager in waiting:
             stop_kernel(manager)
         for manager in running:
-            # Its page's thread owns the client and releases it when the page ends; closing the
-            # sockets here, from another thread, is not safe. Ending the process is.
+            # Its page's thread owns the client and releases it when the page ends (and
+            # __exit__ releases what is left); closing its sockets from here is not safe.
             process = getattr(manager.provisioner, "process", None)
             if process is not None and not is_stopped(manager):
                 with contextlib.suppress(OSError):

@@ -16,7 +16,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +35,20 @@ logger = logging.getLogger(__name__)
 COMPARED_KEYS = ("estimate", "lower", "upper")
 
 
-def render_one(job: RenderJob, kernels: KernelPool | None = None,
-               ahead: Sequence[Path] = ()) -> RenderOutcome:
+def render_one(job: RenderJob, kernels: KernelPool | None = None) -> RenderOutcome:
     """Render one page unless its inputs are unchanged; failures are returned, not raised.
 
-    With ``kernels``, the page runs in a kernel started ahead for it when there is one, and
-    kernels for the pages to come (their working folders ``ahead``) are started while it runs.
+    With ``kernels`` (where the page was announced with ``kernels.expect``), the page runs in a
+    kernel from the pool, and kernels for the pages to come are started while it runs.
     """
+    try:
+        return _render_one(job, kernels)
+    finally:
+        if kernels is not None:  # skipped or failed before its kernel: none is kept for it
+            kernels.forget(job.label)
+
+
+def _render_one(job: RenderJob, kernels: KernelPool | None) -> RenderOutcome:
     started = time.perf_counter()
     if quick_up_to_date(job):
         return RenderOutcome(job, "skipped", time.perf_counter() - started)
@@ -61,15 +68,31 @@ def render_one(job: RenderJob, kernels: KernelPool | None = None,
         return RenderOutcome(job, "skipped", time.perf_counter() - started)
     if job.kind == "trends" and len(current["input_files"]) < 2:
         return RenderOutcome(job, "skipped", time.perf_counter() - started)
-    kernel = start_next = None
-    if kernels is not None:
-        kernel = kernels.take(job.notebook.parent) or kernels.start_now(job.notebook.parent)
+    if kernels is None:
+        with tempfile.TemporaryDirectory(prefix="survey-render-") as scratch:
+            return _execute_and_publish(job, current, hashed, Path(scratch), started)
+    try:
+        kernel = kernels.take(job.label, job.notebook.parent)
+    except Exception as error:  # the build was stopped, or no kernel could be started
+        return _failed(job, started, RenderFailure(job.source, job.wave,
+                                                   f"starting a kernel: {error}"))
 
-        def start_next() -> None:
-            kernels.prestart(ahead)
-    with tempfile.TemporaryDirectory(prefix="survey-render-") as scratch:
-        return _execute_and_publish(job, current, hashed, Path(scratch), started, kernel,
-                                    start_next)
+    def start_next() -> None:
+        # Starting a kernel for a later page is an optimisation: its failure (too many open
+        # files, say) must not fail this page. That page starts its own when it runs.
+        try:
+            kernels.prestart()
+        except Exception as error:
+            logger.warning("could not start a kernel ahead: %s", error)
+
+    from survey_analysis.render.kernels import stop_kernel
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="survey-render-") as scratch:
+            return _execute_and_publish(job, current, hashed, Path(scratch), started, kernel,
+                                        start_next)
+    finally:
+        stop_kernel(kernel)  # once only: a no-op when papermill's run has stopped it
 
 
 def _execute_and_publish(job: RenderJob, current: Mapping[str, Any], hashed: list[Path],

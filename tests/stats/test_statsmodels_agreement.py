@@ -96,10 +96,17 @@ def test_mcnemar_matches_statsmodels(exact):
 
 @pytest.mark.parametrize(("ours", "theirs"), [("holm", "holm"), ("benjamini-hochberg", "fdr_bh")])
 def test_adjust_p_values_matches_multipletests(ours, theirs):
-    p = np.random.default_rng(3).uniform(0, 0.2, size=15)
-    r = stats.adjust_p_values(p, method=ours, alpha=0.1)
-    reject, adjusted, _, _ = multipletests(p, alpha=0.1, method=theirs)
-    assert np.allclose(r.p_values, adjusted) and list(r.reject) == list(reject)
+    rng = np.random.default_rng(3)
+    families = [rng.uniform(0, 0.2, size=15), rng.uniform(0, 1, size=40), np.array([0.3]),
+                np.array([0.01, 0.01, 0.04, 0.04, 0.2]),  # ties
+                np.array([0.0, 1.0, 0.025, 0.05]),  # the ends, and exactly alpha / (m - i + 1)
+                rng.choice([0.001, 0.02, 0.05, 0.5], size=30)]
+    for p in families:
+        for alpha in (0.05, 0.1):
+            r = stats.adjust_p_values(p, method=ours, alpha=alpha)
+            reject, adjusted, _, _ = multipletests(p, alpha=alpha, method=theirs)
+            assert np.allclose(r.p_values, adjusted, rtol=0, atol=1e-15), (p, alpha)
+            assert list(r.reject) == list(reject), (p, alpha)
 
 
 def test_welch_matches_scipy():
