@@ -271,7 +271,8 @@ def test_ctrl_c_stops_with_130_one_line_and_no_temporary_files(site, tmp_path):
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1] == ("survey-report: interrupted; published pages are as "
                                             "they were before, or complete")
-    assert not [p for p in scratch.iterdir() if p.name.startswith("survey-render-")]
+    # No scratch folder and no kernel connection file (kernels ended and cleaned up).
+    assert sorted(p.name for p in scratch.iterdir()) == []
     assert_unchanged(site, before)
 
 
