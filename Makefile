@@ -37,9 +37,10 @@ benchmarks: $(STAMP) ## Print the coverage, calibration, render and performance 
 	$(BIN)/python benchmarks/coverage.py
 	$(BIN)/python benchmarks/demo_calibration.py
 	$(BIN)/python benchmarks/render_noop.py
-	$(BIN)/python benchmarks/loader.py
-	$(BIN)/python benchmarks/render_floor.py
-	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/loader.py --data-dir "$${SURVEY_DATA_DIR:-$(CURDIR)/../shared/data}"
+	$(BIN)/python benchmarks/loader.py --wave 2017 --data-dir "$${SURVEY_DATA_DIR:-$(CURDIR)/../shared/data}"
+	$(BIN)/python benchmarks/render_floor.py --repeat 5
+	$(BIN)/python benchmarks/scale.py --repeat 5
 
 demo-data: $(STAMP) ## Regenerate the synthetic demo waves in data/demo/
 	$(BIN)/survey-report demo-data

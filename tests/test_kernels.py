@@ -248,3 +248,69 @@ def test_an_interrupted_build_leaves_no_kernel_running(tmp_path, monkeypatch):
         batch.render(jobs, jobs_in_parallel=2)
     assert time.monotonic() - started < 30
     assert pids and not any(_alive(pid) for pid in pids)
+
+
+class _FakeProvisioner:
+    def __init__(self) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen(["sleep", "60"])
+
+
+class _FakeManager:
+    """A kernel manager whose kernel is a ``sleep`` process (no Jupyter kernel started)."""
+
+    fail_start = False
+
+    def __init__(self, kernel_name: str = "") -> None:
+        self.provisioner = None
+        self.cleaned = False
+
+    async def start_kernel(self, **_: object) -> None:
+        self.provisioner = _FakeProvisioner()  # launched, then the rest of the start fails
+        if self.fail_start:
+            raise OSError(24, "Too many open files")
+
+    async def is_alive(self) -> bool:
+        return self.provisioner is not None and self.provisioner.process.poll() is None
+
+    async def shutdown_kernel(self, now: bool = False) -> None:
+        self.provisioner.process.kill()
+        self.provisioner.process.wait()
+
+    async def cleanup_resources(self) -> None:
+        self.cleaned = True
+
+
+def test_a_kernel_whose_start_fails_part_way_leaves_no_process(monkeypatch, tmp_path):
+    class Failing(_FakeManager):
+        fail_start = True
+
+    made: list[_FakeManager] = []
+    monkeypatch.setattr(kernels_module, "_kernel_manager_class",
+                        lambda: lambda **kw: made.append(Failing(**kw)) or made[-1])
+    with pytest.raises(OSError, match="Too many open files"):
+        start_kernel("survey-analysis", tmp_path)
+    [manager] = made
+    assert manager.provisioner.process.poll() is not None and manager.cleaned
+
+
+def test_an_upcoming_page_skipped_by_the_next_call_keeps_no_kernel(monkeypatch, tmp_path):
+    """The trends page is announced while the wave pages run and gets a kernel started ahead;
+    when its own render() call finds it up to date, that kernel is stopped at once."""
+    from survey_analysis.render import batch
+    from survey_analysis.render.jobs import plan_trends_job
+
+    monkeypatch.setattr(kernels_module, "_kernel_manager_class", lambda: _FakeManager)
+    monkeypatch.setattr(KernelPool, "_start",
+                        lambda self, folder: start_kernel(self.kernel_name, folder))
+    trends = plan_trends_job("demo", tmp_path)
+    with KernelPool(2) as pool:
+        pool.expect([(trends.label, trends.notebook.parent)])
+        pool.prestart()
+        [(_, manager)] = pool._ready
+        monkeypatch.setattr(batch, "quick_up_to_date", lambda job: True)
+        [outcome] = batch.render([trends], jobs_in_parallel=2, kernels=pool)
+        assert outcome.status == "skipped"
+        assert (pool.waiting, pool.running) == (0, 0) and is_stopped(manager)
+        assert manager.provisioner.process.poll() is not None

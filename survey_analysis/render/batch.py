@@ -88,6 +88,8 @@ def render(
         started = time.perf_counter()
         if quick_up_to_date(job):
             outcomes[i] = RenderOutcome(job, "skipped", time.perf_counter() - started)
+            if kernels is not None:  # announced by an earlier call as a page to come
+                kernels.forget(job.label)
             progress.finish(outcomes[i])
             report(progress)
         else:
@@ -111,10 +113,11 @@ def render(
                 future.cancel()
             raise
         return [outcomes[i] for i in range(len(jobs))]
-    workers = min(jobs_in_parallel, len(pending))
     with contextlib.ExitStack() as stack:
         if kernels is None:
             kernels = stack.enter_context(KernelPool(jobs_in_parallel))
+        # One kernel per running page: never more threads than the pool may keep kernels.
+        workers = max(1, min(jobs_in_parallel, len(pending), kernels.size))
         kernels.expect([(jobs[i].label, jobs[i].notebook.parent) for i in pending]
                        + [(job.label, job.notebook.parent) for job in upcoming])
         # The first pages' kernels start up while their inputs are hashed and the renderer is

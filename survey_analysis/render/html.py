@@ -95,9 +95,10 @@ def prepare_exporter(page: Mapping[str, Any]) -> None:
     """Build the exporter and compile its templates now, by converting an empty notebook with
     ``page`` (about 0.3 s of CPU, once per process; later calls return at once): e.g. while a
     page's kernel is still starting, rather than after its last cell."""
-    if not _PREPARED.is_set():
-        export_html(nbformat.v4.new_notebook(), "", page)
-        _PREPARED.set()
+    with _EXPORT_LOCK:
+        if not _PREPARED.is_set():
+            export_html(nbformat.v4.new_notebook(), "", page)
+            _PREPARED.set()
 
 
 def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) -> str:
@@ -112,8 +113,8 @@ def export_html(nb: nbformat.NotebookNode, title: str, page: Mapping[str, Any]) 
     page = {**page, "content_security_policy": CONTENT_SECURITY_POLICY}
     # nbconvert copies the notebook before preprocessing: only the metadata needs a copy here.
     nb = nbformat.from_dict({**nb, "metadata": {**nb.metadata, "title": title}})
-    exporter = _exporter()
     with _EXPORT_LOCK:  # one exporter, shared by the pages' threads
+        exporter = _exporter()
         body, _ = exporter.from_notebook_node(
             nb, resources={"page": dict(page), "toc": [(_TOC_MARK, _TOC_MARK)]})
         placeholder = f'<li><a href="#{_TOC_MARK}">{_TOC_MARK}</a></li>'

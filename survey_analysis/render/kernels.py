@@ -69,30 +69,56 @@ def start_kernel(kernel_name: str, cwd: Path, warm: bool = True) -> Any:
     arguments = list(KERNEL_ARGUMENTS)
     if warm:
         arguments.append(f"--IPKernelApp.exec_lines={WARM_UP}")
-    run_sync(manager.start_kernel)(extra_arguments=arguments, cwd=str(cwd))
+    try:
+        run_sync(manager.start_kernel)(extra_arguments=arguments, cwd=str(cwd))
+    except BaseException:
+        # A start that failed part-way (too many open files after the process was launched,
+        # say, or Ctrl-C) must not leave a process or a connection file nobody knows of.
+        process = getattr(manager.provisioner, "process", None)
+        with contextlib.suppress(Exception):
+            if process is not None:
+                process.kill()
+                process.wait(timeout=5)
+        with contextlib.suppress(Exception):
+            run_sync(manager.cleanup_resources)()
+        raise
     return manager
 
 
 def stop_kernel(manager: Any) -> None:
-    """Stop a kernel at once and release its client channels and connection file (once)."""
+    """Stop a kernel at once and release its client channels and connection file (once).
+
+    The kernel counts as alive (:func:`is_stopped` is false) until its process has ended, so a
+    pool never starts another in its place too early."""
     from jupyter_core.utils import run_sync
 
-    if manager.__dict__.get("page_stopped"):
+    if manager.__dict__.get("page_stopping"):
         return
-    manager.__dict__["page_stopped"] = True
+    manager.__dict__["page_stopping"] = True
     try:
         if run_sync(manager.is_alive)():
             run_sync(manager.shutdown_kernel)(now=True)
     except RuntimeError as error:  # already gone
         logger.debug("stopping kernel: %s", error)
     finally:
-        for client in manager.__dict__.pop("page_clients", []):
-            client.stop_channels()
-        run_sync(manager.cleanup_resources)()
+        try:
+            for client in manager.__dict__.pop("page_clients", []):
+                client.stop_channels()
+            run_sync(manager.cleanup_resources)()
+        finally:
+            manager.__dict__["page_stopped"] = True
 
 
 def is_stopped(manager: Any) -> bool:
     return bool(manager.__dict__.get("page_stopped"))
+
+
+def _stop_quietly(manager: Any) -> None:
+    """Stop a kernel the pool no longer needs; a failure is logged, never raised into a page."""
+    try:
+        stop_kernel(manager)
+    except Exception as error:
+        logger.warning("stopping an unused kernel: %s", error)
 
 
 class KernelPoolClosed(RuntimeError):
@@ -129,7 +155,7 @@ class KernelPool:
         self.close()
         # The pages' threads have finished by now: release what they did not.
         for manager in self._taken:
-            stop_kernel(manager)
+            _stop_quietly(manager)
         self._taken = []
 
     def __post_init__(self) -> None:
@@ -190,7 +216,7 @@ class KernelPool:
                     return manager
             self._stop_surplus()
             while self._ready and self.waiting + self.running >= self.size:
-                stop_kernel(self._ready.pop()[1])  # the one meant for the latest page
+                _stop_quietly(self._ready.pop()[1])  # the one meant for the latest page
             manager = self._start(folder)
             self._taken.append(manager)
             return manager
@@ -204,14 +230,16 @@ class KernelPool:
     def _stop_surplus(self) -> None:
         """Stop waiting kernels that no expected page needs (e.g. its page was skipped)."""
         wanted = list(self._demand.values())
-        keep = []
+        keep, surplus = [], []
         for folder, manager in self._ready:
             if folder in wanted:
                 wanted.remove(folder)
                 keep.append((folder, manager))
             else:
-                stop_kernel(manager)
-        self._ready = keep
+                surplus.append(manager)
+        self._ready = keep  # first, so that a failing stop leaves the pool consistent
+        for manager in surplus:
+            _stop_quietly(manager)
 
     def _start(self, folder: Path) -> Any:
         from survey_analysis.render.execute import ensure_kernel
@@ -227,7 +255,7 @@ class KernelPool:
             waiting, running = [m for _, m in self._ready], list(self._taken)
             self._ready, self._demand = [], {}
         for manager in waiting:
-            stop_kernel(manager)
+            _stop_quietly(manager)
         for manager in running:
             # Its page's thread owns the client and releases it when the page ends (and
             # __exit__ releases what is left); closing its sockets from here is not safe.
