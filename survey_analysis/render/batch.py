@@ -6,7 +6,6 @@ Failures are collected, never raised, so one failing wave does not stop the othe
 from __future__ import annotations
 
 import contextlib
-import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -50,7 +49,6 @@ __all__ = [
 ]
 
 POLL_SECONDS = 0.1
-logger = logging.getLogger(__name__)
 
 
 def render(
@@ -122,13 +120,13 @@ def render(
                        + [(job.label, job.notebook.parent) for job in upcoming])
         # The first pages' kernels start up while their inputs are hashed and the renderer is
         # imported here; the next ones while these pages run.
-        _prestart(kernels, limit=workers)
+        kernels.prestart(limit=workers)
         threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="survey-page")
         futures = {}
         try:
             futures = {i: threads.submit(render_one, jobs[i], kernels) for i in pending}
             _collect(futures, jobs, outcomes, progress, report, workers,
-                     on_free=lambda _: _prestart(kernels))
+                     on_free=lambda _: kernels.prestart())
         except BaseException:
             for future in futures.values():
                 future.cancel()
@@ -137,15 +135,6 @@ def render(
         finally:
             threads.shutdown(wait=True, cancel_futures=True)
     return [outcomes[i] for i in range(len(jobs))]
-
-
-def _prestart(kernels: KernelPool, limit: int | None = None) -> None:
-    """Start kernels ahead; a failure (too many open files, say) fails no page: each page then
-    starts its own kernel when it runs, and reports that failure if it is still there."""
-    try:
-        kernels.prestart(limit)
-    except Exception as error:
-        logger.warning("could not start a kernel ahead: %s", error)
 
 
 def _collect(futures, jobs, outcomes, progress: Progress, report, capacity: int | None,

@@ -185,7 +185,9 @@ class KernelPool:
 
     def prestart(self, limit: int | None = None) -> None:
         """Start kernels for the first expected pages that have none waiting, while fewer than
-        ``size`` are alive; at most ``limit`` of them now."""
+        ``size`` are alive; at most ``limit`` of them now. Never raises: starting ahead is an
+        optimisation, and a page whose kernel could not be started ahead starts its own (and
+        reports the failure if it is still there)."""
         with self._lock:
             if self._closed:
                 return
@@ -198,7 +200,11 @@ class KernelPool:
                 if self.waiting + self.running >= self.size or (
                         limit is not None and started >= limit):
                     return
-                self._ready.append((folder, self._start(folder)))
+                try:
+                    self._ready.append((folder, self._start(folder)))
+                except Exception as error:  # too many open files, say
+                    logger.warning("could not start a kernel ahead: %s", error)
+                    return
                 started += 1
 
     def take(self, key: str, folder: Path) -> Any:

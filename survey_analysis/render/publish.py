@@ -79,21 +79,12 @@ def _render_one(job: RenderJob, kernels: KernelPool | None) -> RenderOutcome:
     except Exception as error:  # the build was stopped, or no kernel could be started
         return _failed(job, started, RenderFailure(job.source, job.wave,
                                                    f"starting a kernel: {error}"))
-
-    def start_next() -> None:
-        # Starting a kernel for a later page is an optimisation: its failure (too many open
-        # files, say) must not fail this page. That page starts its own when it runs.
-        try:
-            kernels.prestart()
-        except Exception as error:
-            logger.warning("could not start a kernel ahead: %s", error)
-
     from survey_analysis.render.kernels import stop_kernel
 
     try:
         with tempfile.TemporaryDirectory(prefix="survey-render-") as scratch:
             return _execute_and_publish(job, current, hashed, Path(scratch), started, kernel,
-                                        start_next)
+                                        kernels.prestart)
     finally:
         stop_kernel(kernel)  # once only: a no-op when papermill's run has stopped it
 
