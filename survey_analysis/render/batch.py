@@ -126,7 +126,7 @@ def render(
         try:
             futures = {i: threads.submit(render_one, jobs[i], kernels) for i in pending}
             _collect(futures, jobs, outcomes, progress, report, workers,
-                     on_free=lambda _: kernels.prestart())
+                     on_free=kernels.prestart)
         except BaseException:
             for future in futures.values():
                 future.cancel()
@@ -138,9 +138,9 @@ def render(
 
 
 def _collect(futures, jobs, outcomes, progress: Progress, report, capacity: int | None,
-             on_free: Callable[[int], None] | None = None) -> None:
+             on_free: Callable[[], None] | None = None) -> None:
     """Wait for the futures, reporting each start (as far as the executor tells) and finish;
-    ``on_free`` is told how many are still unfinished each time one finishes."""
+    ``on_free`` is called each time one finishes."""
     waiting = dict(futures)
     while waiting:
         changed = False
@@ -148,7 +148,7 @@ def _collect(futures, jobs, outcomes, progress: Progress, report, capacity: int 
             if future.done():
                 del waiting[i]
                 if on_free is not None:
-                    on_free(len(waiting))
+                    on_free()
                 try:
                     outcomes[i] = future.result()
                 except Exception as error:

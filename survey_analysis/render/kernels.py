@@ -61,14 +61,12 @@ def _kernel_manager_class() -> type:
     return PageKernelManager
 
 
-def start_kernel(kernel_name: str, cwd: Path, warm: bool = True) -> Any:
-    """Launch a kernel for one page in ``cwd``; with ``warm``, it imports the public API first."""
+def start_kernel(kernel_name: str, cwd: Path) -> Any:
+    """Launch a kernel for one page in ``cwd``; it imports the public API before its first cell."""
     from jupyter_core.utils import run_sync
 
     manager = _kernel_manager_class()(kernel_name=kernel_name)
-    arguments = list(KERNEL_ARGUMENTS)
-    if warm:
-        arguments.append(f"--IPKernelApp.exec_lines={WARM_UP}")
+    arguments = [*KERNEL_ARGUMENTS, f"--IPKernelApp.exec_lines={WARM_UP}"]
     try:
         run_sync(manager.start_kernel)(extra_arguments=arguments, cwd=str(cwd))
     except BaseException:

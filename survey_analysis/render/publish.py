@@ -45,10 +45,7 @@ def render_one(job: RenderJob, kernels: KernelPool | None = None) -> RenderOutco
         return _render_one(job, kernels)
     finally:
         if kernels is not None:  # skipped or failed before its kernel: none is kept for it
-            try:
-                kernels.forget(job.label)
-            except Exception as error:  # housekeeping must not replace the page's outcome
-                logger.warning("kernel pool: %s", error)
+            kernels.forget(job.label)  # never raises: an unused kernel is stopped quietly
 
 
 def _render_one(job: RenderJob, kernels: KernelPool | None) -> RenderOutcome:

@@ -42,8 +42,8 @@ def build_lock(reports_dir: Path) -> Iterator[None]:
     build left behind (only a build holding the lock writes into the folder)."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     with (reports_dir / ".render.lock").open("a") as handle:
-        # A build that was just killed holds the lock until its worker processes have exited:
-        # a moment's grace, then refuse.
+        # A build that was just killed holds the lock until its process has exited: a moment's
+        # grace, then refuse.
         deadline = time.monotonic() + LOCK_GRACE_SECONDS
         while True:
             try:
